@@ -22,7 +22,31 @@
 //    missing or malformed header): Open() fails, or Next() returns kError and every
 //    later call returns kEnd.
 // Messages never quote field values (they may hold personal data); they name the
-// column and the rule.
+// column and the rule, and carry no file name or position (RowError::pos has it).
+// A row reports one error, the first in the row; a wrong field count only when
+// nothing else is wrong, at column 1 of the row's first line. On kError the row's
+// `values` are empty.
+//
+// CSV row errors ('x' is the header name; a field beyond the header is "#N"):
+//   "expected 7 fields, found 6"            (a blank line mid-file counts as 1 field)
+//   "invalid UTF-8 in field 'x'"            at the bad byte
+//   "NUL byte in field 'x'"                 at the NUL
+//   "field 'x' is longer than N bytes"      at the field (N = max_field_bytes)
+//   "unexpected quote in unquoted field 'x'"
+//   "unexpected character after closing quote in field 'x'"
+//   "carriage return without line feed in field 'x'" (a lone CR outside quotes)
+// CSV fatal: "unterminated quoted field 'x' (opened at line L)" at the quote; Open()
+// fails with "FILE:L:C: " and "empty file: expected a header row",
+// "duplicate column 'x'", "empty column name", "invalid UTF-8 in header field 2" (or
+// any row rule above, naming "header field N"), "header row is longer than N bytes".
+// Blank lines at the end of a CSV file are ignored.
+// NDJSON row errors: "invalid JSON: <simdjson's message>", "not a JSON object",
+// "unknown field 'k'" and "duplicate field 'k'" (at the key), "field 'x' must be a
+// string, number, boolean or null", "invalid UTF-8", "NUL byte in field 'x'",
+// "field 'x' is longer than N bytes" (unescaped), "line is longer than N bytes"
+// where N = (columns + 1) × max_field_bytes (such a line is skipped, not held).
+// Blank lines are skipped; an absent key gives {present=false, column 1}, a null
+// present=false at its own column.
 //
 // Ownership: the string_views in a Row point into the reader's buffers and stay
 // valid until the next call to Next().
@@ -109,4 +133,67 @@ std::size_t FirstInvalidUtf8(std::string_view s);
 // Number of code points in valid UTF-8 `s` (for character columns).
 std::size_t CountCodePoints(std::string_view s);
 
+// Not part of the API: shared by the reader implementations and their tests.
+namespace internal {
+
+// Bytes read from the decompressed input in one call. Default of OpenRecordReader.
+inline constexpr std::size_t kDefaultBlockBytes = std::size_t{4} << 20;
+
+// True when every byte of `s` is below 0x80.
+bool IsAscii(std::string_view s);
+
+// Same as OpenRecordReader, with the read block size chosen (tests use tiny blocks
+// to put fields across block boundaries).
+Result<std::unique_ptr<RecordReader>> OpenCsvReader(const std::string& path,
+                                                    const ReaderOptions& options,
+                                                    std::size_t block_bytes);
+Result<std::unique_ptr<RecordReader>> OpenNdjsonReader(const std::string& path,
+                                                       const ReaderOptions& options,
+                                                       std::size_t block_bytes);
+
+// The decompressed bytes of a file (gzip or plain, through zlib), read in blocks
+// into one growing buffer. The unconsumed bytes are [data(), data() + size());
+// data()[size()] and the kPadding bytes after it are readable and zero.
+class BlockInput {
+ public:
+  static constexpr std::size_t kPadding = 64;  // simdjson's SIMDJSON_PADDING
+
+  // NotFound when `path` does not exist, Unavailable when it cannot be opened
+  // (messages start with the path).
+  static Result<std::unique_ptr<BlockInput>> Open(const std::string& path, std::size_t block_bytes);
+  ~BlockInput();
+  BlockInput(const BlockInput&) = delete;
+  BlockInput& operator=(const BlockInput&) = delete;
+
+  char* data() { return buf_.get() + begin_; }
+  std::size_t size() const { return end_ - begin_; }
+  // True once a read found the end of the input.
+  bool eof() const { return eof_; }
+  // Marks the first `n` unconsumed bytes as done. Pointers stay valid.
+  void Consume(std::size_t n) {
+    begin_ += n;
+    consumed_ += n;
+  }
+  // Moves the unconsumed bytes to the front of the buffer (invalidating pointers
+  // into it) and appends up to one block. Returns false at the end of the input.
+  // Unavailable on a read error or a truncated gzip stream ("read error: …",
+  // without the path).
+  Result<bool> ReadMore();
+  // Bytes consumed so far.
+  std::uint64_t consumed() const { return consumed_; }
+
+ private:
+  BlockInput(void* file, std::size_t block_bytes);
+
+  void* file_;  // gzFile
+  std::size_t block_bytes_;
+  std::unique_ptr<char[]> buf_;
+  std::size_t capacity_ = 0;  // bytes in buf_, excluding kPadding
+  std::size_t begin_ = 0;
+  std::size_t end_ = 0;
+  bool eof_ = false;
+  std::uint64_t consumed_ = 0;
+};
+
+}  // namespace internal
 }  // namespace candor::core

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/status.h"
 
@@ -42,16 +43,21 @@ class TimeZone {
 // `source_zone` is given, in which case it is local time there (ambiguous times
 // take the earlier instant; times in a DST gap are refused). Fractions beyond
 // milliseconds are truncated.
+// The separator and 'Z' may be lowercase; years are 0000–9999; the leap second :60
+// is refused as impossible; offsets go up to ±23:59.
 // Errors (InvalidArgument, message without position):
 //   "not an ISO 8601 timestamp (expected YYYY-MM-DDTHH:MM:SSZ)"
 //   "timestamp has no time zone (add Z or an offset such as +01:00)"
 //   "impossible date or time" (2023-02-30, 25:00, …)
+//   "impossible date or time (skipped by a daylight-saving change in ZONE)"
 Result<Instant> ParseTimestamp(std::string_view text, const TimeZone* source_zone = nullptr);
 
 // Parses a calendar date YYYY-MM-DD as midnight UTC, or a full timestamp.
 Result<Instant> ParseDateOrTimestamp(std::string_view text);
 
 // RFC 3339 UTC: "YYYY-MM-DDTHH:MM:SSZ", with ".mmm" when the milliseconds are not zero.
+// Years outside 0000–9999 get a sign ("+10000-…", "-0001-…"), which ParseTimestamp
+// does not read back.
 std::string FormatTimestamp(Instant t);
 // "YYYY-MM-DD" of the UTC day of `t`.
 std::string FormatDate(Instant t);
@@ -66,7 +72,8 @@ struct CivilTime {
   int weekday;  // 0 = Sunday … 6 = Saturday
 };
 CivilTime ToCivil(Instant t);
-// Midnight UTC of the given civil date; InvalidArgument when impossible.
+// Midnight UTC of the given civil date; InvalidArgument "impossible date or time"
+// when it does not exist or the year is outside 0000–9999.
 Result<Instant> FromCivil(int year, int month, int day);
 
 }  // namespace candor::core

@@ -1,0 +1,579 @@
+#include "store/sqlite_store.h"
+
+#include <fmt/format.h>
+
+#include <unordered_map>
+
+#include "store/migrations.h"
+#include "store/sqlite.h"
+
+namespace candor::store {
+
+namespace {
+
+using core::Result;
+using core::Status;
+using sqlite::Db;
+using sqlite::Stmt;
+
+// Eligibility of a subject for purpose ?1 at instant ?2 (DESIGN invariants 1–3):
+//  - no objection to this purpose, nor (if it is direct marketing) to any
+//    direct-marketing purpose, at or before the instant;
+//  - a consent purpose needs its latest grant/withdraw event to be a grant;
+//  - minors are never processed for direct marketing.
+constexpr std::string_view kEligibleSql = R"SQL(
+SELECT s.subject_key, s.subject_id, s.account_id, s.job_title, s.seniority, s.department,
+       s.country, s.time_zone, s.language, s.is_minor, s.created_at, s.source
+FROM subjects s JOIN purposes p ON p.name = ?1
+WHERE NOT (p.direct_marketing = 1 AND s.is_minor = 1)
+  AND NOT EXISTS (
+    SELECT 1 FROM consent_events o JOIN purposes op ON op.name = o.purpose
+    WHERE o.subject_key = s.subject_key AND o.action = 'object' AND o.ts <= ?2
+      AND (o.purpose = p.name OR (p.direct_marketing = 1 AND op.direct_marketing = 1)))
+  AND (p.legal_basis <> 'consent' OR (
+    SELECT c.action FROM consent_events c
+    WHERE c.subject_key = s.subject_key AND c.purpose = p.name AND c.ts <= ?2
+      AND c.action IN ('grant', 'withdraw')
+    ORDER BY c.ts DESC, c.id DESC LIMIT 1) = 'grant')
+ORDER BY s.subject_key
+)SQL";
+
+class SqliteTransaction final : public Transaction {
+ public:
+  SqliteTransaction(Db* db, bool* open, std::function<void()> on_rollback)
+      : db_(db), open_(open), on_rollback_(std::move(on_rollback)) {}
+  ~SqliteTransaction() override {
+    if (!done_) {
+      (void)db_->Exec("ROLLBACK");
+      *open_ = false;
+      on_rollback_();
+    }
+  }
+  Status Commit() override {
+    if (done_) return core::FailedPrecondition("transaction already ended");
+    Status st = db_->Exec("COMMIT");
+    if (!st.ok()) return st;  // still open; the destructor rolls back
+    done_ = true;
+    *open_ = false;
+    return st;
+  }
+
+ private:
+  Db* db_;
+  bool* open_;
+  std::function<void()> on_rollback_;
+  bool done_ = false;
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
+
+  Status Init(const SqliteOptions& o) {
+    // journal_mode returns a row; run it through Exec (which ignores rows).
+    CANDOR_RETURN_IF_ERROR(db_->Exec("PRAGMA journal_mode=WAL"));
+    CANDOR_RETURN_IF_ERROR(db_->Exec(fmt::format(
+        "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON; PRAGMA temp_store=MEMORY;"
+        "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-{}; PRAGMA wal_autocheckpoint=10000;",
+        o.cache_kib)));
+    // Verify the settings took: a silently ignored pragma would break an invariant.
+    CANDOR_ASSIGN_OR_RETURN(auto mode, QueryText("PRAGMA journal_mode"));
+    if (mode != "wal") return core::Unavailable(db_->path() + ": cannot switch to WAL mode");
+    CANDOR_ASSIGN_OR_RETURN(auto sd, QueryInt("PRAGMA secure_delete"));
+    CANDOR_ASSIGN_OR_RETURN(auto fk, QueryInt("PRAGMA foreign_keys"));
+    if (sd != 1 || fk != 1) return core::Internal("SQLite refused secure_delete or foreign_keys");
+    return Migrate();
+  }
+
+  Result<std::unique_ptr<Transaction>> BeginWrite() override {
+    if (tx_open_) return core::FailedPrecondition("a write transaction is already open");
+    CANDOR_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+    tx_open_ = true;
+    // Dictionary ids cached during a rolled-back transaction no longer exist.
+    return std::unique_ptr<Transaction>(
+        new SqliteTransaction(db_.get(), &tx_open_, [this] { ClearCaches(); }));
+  }
+
+  Result<int> SchemaVersion() override {
+    CANDOR_ASSIGN_OR_RETURN(auto v, QueryInt("SELECT coalesce(max(version), 0) FROM schema_migrations"));
+    return static_cast<int>(v);
+  }
+
+  Result<std::optional<std::string>> GetMeta(std::string_view key) override {
+    CANDOR_ASSIGN_OR_RETURN(Stmt * s, Cached(kGetMeta, "SELECT value FROM meta WHERE key = ?1"));
+    s->Bind(1, key);
+    CANDOR_ASSIGN_OR_RETURN(bool row, s->Step());
+    std::optional<std::string> out;
+    if (row) out = s->Text(0);
+    s->Reset();
+    return out;
+  }
+
+  Status SetMeta(std::string_view key, std::string_view value) override {
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt * s, Cached(kSetMeta,
+                         "INSERT INTO meta(key, value) VALUES(?1, ?2) "
+                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    return s->Bind(1, key).Bind(2, value).Run();
+  }
+
+  Status SyncPurposes(const std::vector<core::PurposeConfig>& purposes) override {
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt * s, Cached(kUpsertPurpose,
+                         "INSERT INTO purposes(name, legal_basis, direct_marketing, channels, "
+                         "retention_days) VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(name) DO UPDATE "
+                         "SET legal_basis = excluded.legal_basis, direct_marketing = "
+                         "excluded.direct_marketing, channels = excluded.channels, "
+                         "retention_days = excluded.retention_days"));
+    std::string names;
+    for (const auto& p : purposes) {
+      std::string channels = fmt::format("{}", fmt::join(p.channels, ","));
+      CANDOR_RETURN_IF_ERROR(s->Bind(1, p.name)
+                                 .Bind(2, core::LegalBasisName(p.legal_basis))
+                                 .Bind(3, p.direct_marketing ? 1 : 0)
+                                 .Bind(4, channels)
+                                 .Bind(5, p.retention_days)
+                                 .Run());
+    }
+    // Purposes no longer configured stay (consent history refers to them) but are
+    // marked so that nothing is eligible for them.
+    CANDOR_ASSIGN_OR_RETURN(Stmt all, db_->Prepare("SELECT name FROM purposes"));
+    std::vector<std::string> stale;
+    while (true) {
+      CANDOR_ASSIGN_OR_RETURN(bool row, all.Step());
+      if (!row) break;
+      std::string n = all.Text(0);
+      bool keep = false;
+      for (const auto& p : purposes) keep = keep || p.name == n;
+      if (!keep) stale.push_back(n);
+    }
+    for (const auto& n : stale) {
+      CANDOR_ASSIGN_OR_RETURN(Stmt st, db_->Prepare("UPDATE purposes SET legal_basis = 'consent', "
+                                                    "channels = '', retention_days = 1, "
+                                                    "direct_marketing = 1 WHERE name = ?1"));
+      CANDOR_RETURN_IF_ERROR(st.Bind(1, n).Run());
+    }
+    return Status::Ok();
+  }
+
+  Result<bool> AccountExists(std::string_view account_id) override {
+    CANDOR_ASSIGN_OR_RETURN(Stmt * s,
+                            Cached(kAccountExists, "SELECT 1 FROM accounts WHERE account_id = ?1"));
+    s->Bind(1, account_id);
+    CANDOR_ASSIGN_OR_RETURN(bool row, s->Step());
+    s->Reset();
+    return row;
+  }
+
+  Result<Upsert> UpsertAccount(const AccountRecord& a) override {
+    CANDOR_ASSIGN_OR_RETURN(bool exists, AccountExists(a.account_id));
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt * s,
+        Cached(kUpsertAccount,
+               "INSERT INTO accounts(account_id, name, industry, employees, annual_revenue, "
+               "country, status, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+               "ON CONFLICT(account_id) DO UPDATE SET name = excluded.name, industry = "
+               "excluded.industry, employees = excluded.employees, annual_revenue = "
+               "excluded.annual_revenue, country = excluded.country, status = excluded.status, "
+               "created_at = excluded.created_at"));
+    s->Bind(1, a.account_id)
+        .Bind(2, a.name)
+        .BindTextOrNull(3, a.industry)
+        .BindOpt(4, a.employees)
+        .BindOpt(5, a.annual_revenue)
+        .BindTextOrNull(6, a.country)
+        .Bind(7, a.status)
+        .Bind(8, a.created_at);
+    CANDOR_RETURN_IF_ERROR(s->Run());
+    return exists ? Upsert::kUpdated : Upsert::kInserted;
+  }
+
+  Result<std::optional<SubjectKey>> FindByBlindIndex(const BlindHash& h) override {
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt * s, Cached(kFindBlind, "SELECT subject_key FROM blind_index WHERE hash = ?1"));
+    s->BindBlob(1, h.data(), h.size());
+    CANDOR_ASSIGN_OR_RETURN(bool row, s->Step());
+    std::optional<SubjectKey> out;
+    if (row) out = s->Int(0);
+    s->Reset();
+    return out;
+  }
+
+  static void BindSubject(Stmt* s, const SubjectRecord& r) {
+    s->BindTextOrNull(2, r.account_id)
+        .BindTextOrNull(3, r.job_title)
+        .BindTextOrNull(4, r.seniority)
+        .BindTextOrNull(5, r.department)
+        .BindTextOrNull(6, r.country)
+        .BindTextOrNull(7, r.time_zone)
+        .BindTextOrNull(8, r.language)
+        .Bind(9, r.is_minor ? 1 : 0)
+        .Bind(10, r.created_at)
+        .Bind(11, r.source);
+  }
+
+  Result<SubjectKey> InsertSubject(const SubjectRecord& r, const Sealed& wrapped_key,
+                                   const Sealed& identifiers) override {
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt * s, Cached(kInsertSubject,
+                         "INSERT INTO subjects(subject_id, account_id, job_title, seniority, "
+                         "department, country, time_zone, language, is_minor, created_at, source) "
+                         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
+    s->BindBlob(1, r.id.bytes.data(), r.id.bytes.size());
+    BindSubject(s, r);
+    CANDOR_RETURN_IF_ERROR(s->Run());
+    SubjectKey key = db_->LastInsertRowid();
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt * k, Cached(kInsertKey,
+                         "INSERT INTO subject_keys(subject_key, nonce, wrapped) VALUES(?1, ?2, ?3)"));
+    CANDOR_RETURN_IF_ERROR(k->Bind(1, key)
+                               .BindBlob(2, wrapped_key.nonce.data(), wrapped_key.nonce.size())
+                               .BindBlob(3, wrapped_key.ciphertext.data(),
+                                         wrapped_key.ciphertext.size())
+                               .Run());
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt * v, Cached(kInsertVault,
+                         "INSERT INTO vault(subject_key, nonce, ciphertext) VALUES(?1, ?2, ?3) "
+                         "ON CONFLICT(subject_key) DO UPDATE SET nonce = excluded.nonce, "
+                         "ciphertext = excluded.ciphertext"));
+    CANDOR_RETURN_IF_ERROR(
+        v->Bind(1, key)
+            .BindBlob(2, identifiers.nonce.data(), identifiers.nonce.size())
+            .BindBlob(3, identifiers.ciphertext.data(), identifiers.ciphertext.size())
+            .Run());
+    return key;
+  }
+
+  Status UpdateSubject(SubjectKey key, const SubjectRecord& r, const Sealed& identifiers) override {
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt * s, Cached(kUpdateSubject,
+                         "UPDATE subjects SET account_id = ?2, job_title = ?3, seniority = ?4, "
+                         "department = ?5, country = ?6, time_zone = ?7, language = ?8, "
+                         "is_minor = ?9, created_at = ?10, source = ?11 WHERE subject_key = ?1"));
+    s->Bind(1, key);
+    BindSubject(s, r);
+    CANDOR_RETURN_IF_ERROR(s->Run());
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt * v, Cached(kInsertVault,
+                         "INSERT INTO vault(subject_key, nonce, ciphertext) VALUES(?1, ?2, ?3) "
+                         "ON CONFLICT(subject_key) DO UPDATE SET nonce = excluded.nonce, "
+                         "ciphertext = excluded.ciphertext"));
+    return v->Bind(1, key)
+        .BindBlob(2, identifiers.nonce.data(), identifiers.nonce.size())
+        .BindBlob(3, identifiers.ciphertext.data(), identifiers.ciphertext.size())
+        .Run();
+  }
+
+  Result<VaultRecord> ReadVault(SubjectKey key) override {
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt * s, Cached(kReadVault,
+                         "SELECT s.subject_id, k.nonce, k.wrapped, v.nonce, v.ciphertext "
+                         "FROM subjects s JOIN subject_keys k USING (subject_key) "
+                         "JOIN vault v USING (subject_key) WHERE s.subject_key = ?1"));
+    s->Bind(1, key);
+    CANDOR_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) {
+      s->Reset();
+      return core::NotFound("no vault entry for the subject");
+    }
+    VaultRecord out;
+    auto id = s->Blob(0);
+    std::copy_n(id.begin(), std::min<std::size_t>(id.size(), 16), out.id.bytes.begin());
+    out.wrapped_key = {s->Blob(1), s->Blob(2)};
+    out.identifiers = {s->Blob(3), s->Blob(4)};
+    s->Reset();
+    return out;
+  }
+
+  Status PutBlindIndex(const BlindHash& h, SubjectKey key) override {
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt * s, Cached(kPutBlind,
+                         "INSERT INTO blind_index(hash, subject_key) VALUES(?1, ?2) "
+                         "ON CONFLICT(hash) DO UPDATE SET subject_key = excluded.subject_key"));
+    return s->BindBlob(1, h.data(), h.size()).Bind(2, key).Run();
+  }
+
+  Status DeleteBlindIndex(const BlindHash& h) override {
+    CANDOR_ASSIGN_OR_RETURN(Stmt * s,
+                            Cached(kDeleteBlind, "DELETE FROM blind_index WHERE hash = ?1"));
+    return s->BindBlob(1, h.data(), h.size()).Run();
+  }
+
+  Result<std::int64_t> DictId(int which, std::string_view value) {
+    static constexpr std::string_view kTables[3] = {"event_types", "urls", "campaigns"};
+    static constexpr std::string_view kCols[3] = {"name", "url", "name"};
+    auto slot = static_cast<std::size_t>(which);
+    auto& cache = dict_cache_[slot];
+    if (auto it = cache.find(value); it != cache.end()) return it->second;
+    std::string table(kTables[slot]), col(kCols[slot]);
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt * find, Cached(kDictFind + which,
+                            fmt::format("SELECT id FROM {} WHERE {} = ?1", table, col)));
+    find->Bind(1, value);
+    CANDOR_ASSIGN_OR_RETURN(bool row, find->Step());
+    std::int64_t id = 0;
+    if (row) {
+      id = find->Int(0);
+      find->Reset();
+    } else {
+      find->Reset();
+      CANDOR_ASSIGN_OR_RETURN(Stmt * ins, Cached(kDictInsert + which,
+                                                  fmt::format("INSERT INTO {}({}) VALUES(?1)",
+                                                              table, col)));
+      CANDOR_RETURN_IF_ERROR(ins->Bind(1, value).Run());
+      id = db_->LastInsertRowid();
+    }
+    cache.emplace(std::string(value), id);
+    return id;
+  }
+
+  Result<bool> InsertEvent(const EventRecord& e) override {
+    CANDOR_ASSIGN_OR_RETURN(auto type_id, DictId(0, e.type));
+    std::optional<std::int64_t> url_id, campaign_id;
+    if (!e.url.empty()) {
+      CANDOR_ASSIGN_OR_RETURN(url_id, DictId(1, e.url));
+    }
+    if (!e.campaign_id.empty()) {
+      CANDOR_ASSIGN_OR_RETURN(campaign_id, DictId(2, e.campaign_id));
+    }
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt * s, Cached(kInsertEvent,
+                         "INSERT OR IGNORE INTO events(subject_key, ts, type_id, url_id, "
+                         "campaign_id, value, event_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+    s->Bind(1, e.subject)
+        .Bind(2, e.ts)
+        .Bind(3, type_id)
+        .BindOpt(4, url_id)
+        .BindOpt(5, campaign_id)
+        .BindOpt(6, e.value)
+        .BindTextOrNull(7, e.event_id);
+    CANDOR_RETURN_IF_ERROR(s->Run());
+    return db_->Changes() > 0;
+  }
+
+  Result<bool> InsertConsent(const ConsentRecord& c) override {
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt * s,
+        Cached(kInsertConsent,
+               "INSERT OR IGNORE INTO consent_events(subject_key, purpose, action, legal_basis, "
+               "source, method, notice_version, evidence, ts, recorded_at) "
+               "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+    s->Bind(1, c.subject)
+        .Bind(2, c.purpose)
+        .Bind(3, c.action)
+        .Bind(4, c.legal_basis)
+        .Bind(5, c.source)
+        .BindTextOrNull(6, c.method)
+        .BindTextOrNull(7, c.notice_version)
+        .BindTextOrNull(8, c.evidence)
+        .Bind(9, c.ts)
+        .Bind(10, c.recorded_at);
+    CANDOR_RETURN_IF_ERROR(s->Run());
+    return db_->Changes() > 0;
+  }
+
+  Result<Upsert> UpsertOutcome(const OutcomeRecord& o) override {
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt * f, Cached(kFindOutcome, "SELECT value FROM outcomes WHERE subject_key = ?1 AND "
+                                       "target = ?2 AND ts = ?3"));
+    f->Bind(1, o.subject).Bind(2, o.target).Bind(3, o.ts);
+    CANDOR_ASSIGN_OR_RETURN(bool row, f->Step());
+    std::optional<double> old;
+    if (row) old = f->Double(0);
+    f->Reset();
+    if (old && *old == o.value) return Upsert::kUnchanged;
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt * s, Cached(kUpsertOutcome,
+                         "INSERT INTO outcomes(subject_key, target, ts, value) VALUES(?1, ?2, ?3, "
+                         "?4) ON CONFLICT DO UPDATE SET value = excluded.value"));
+    CANDOR_RETURN_IF_ERROR(s->Bind(1, o.subject).Bind(2, o.target).Bind(3, o.ts).Bind(4, o.value).Run());
+    return old ? Upsert::kUpdated : Upsert::kInserted;
+  }
+
+  Result<Upsert> UpsertProtected(SubjectKey subject, std::string_view attribute,
+                                 std::string_view value) override {
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt * f, Cached(kFindProtected, "SELECT value FROM protected_attributes WHERE "
+                                         "subject_key = ?1 AND attribute = ?2"));
+    f->Bind(1, subject).Bind(2, attribute);
+    CANDOR_ASSIGN_OR_RETURN(bool row, f->Step());
+    std::optional<std::string> old;
+    if (row) old = f->Text(0);
+    f->Reset();
+    if (old && *old == value) return Upsert::kUnchanged;
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt * s, Cached(kUpsertProtected,
+                         "INSERT INTO protected_attributes(subject_key, attribute, value) "
+                         "VALUES(?1, ?2, ?3) ON CONFLICT DO UPDATE SET value = excluded.value"));
+    CANDOR_RETURN_IF_ERROR(s->Bind(1, subject).Bind(2, attribute).Bind(3, value).Run());
+    return old ? Upsert::kUpdated : Upsert::kInserted;
+  }
+
+  Result<Upsert> UpsertAttribute(const AttributeRecord& a) override {
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt * f, Cached(kFindAttribute, "SELECT number, text FROM subject_attributes WHERE "
+                                         "subject_key = ?1 AND name = ?2"));
+    f->Bind(1, a.subject).Bind(2, a.name);
+    CANDOR_ASSIGN_OR_RETURN(bool row, f->Step());
+    bool same = false;
+    if (row) {
+      std::optional<double> num;
+      if (!f->IsNull(0)) num = f->Double(0);
+      same = num == a.number && f->Text(1) == a.text;
+    }
+    f->Reset();
+    if (same) return Upsert::kUnchanged;
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt * s, Cached(kUpsertAttribute,
+                         "INSERT INTO subject_attributes(subject_key, name, number, text) "
+                         "VALUES(?1, ?2, ?3, ?4) ON CONFLICT DO UPDATE SET number = "
+                         "excluded.number, text = excluded.text"));
+    CANDOR_RETURN_IF_ERROR(
+        s->Bind(1, a.subject).Bind(2, a.name).BindOpt(3, a.number).BindTextOrNull(4, a.text).Run());
+    return row ? Upsert::kUpdated : Upsert::kInserted;
+  }
+
+  Status ForEachEligibleSubject(std::string_view purpose, core::Instant as_of,
+                                const std::function<Status(const EligibleSubject&)>& fn) override {
+    {
+      CANDOR_ASSIGN_OR_RETURN(Stmt p, db_->Prepare("SELECT 1 FROM purposes WHERE name = ?1"));
+      p.Bind(1, purpose);
+      CANDOR_ASSIGN_OR_RETURN(bool known, p.Step());
+      if (!known) return core::NotFound(fmt::format("unknown purpose '{}'", purpose));
+    }
+    CANDOR_ASSIGN_OR_RETURN(Stmt s, db_->Prepare(kEligibleSql));
+    s.Bind(1, purpose).Bind(2, as_of);
+    EligibleSubject e;
+    while (true) {
+      CANDOR_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      e.key = s.Int(0);
+      auto id = s.Blob(1);
+      std::copy_n(id.begin(), std::min<std::size_t>(id.size(), 16), e.record.id.bytes.begin());
+      e.record.account_id = s.Text(2);
+      e.record.job_title = s.Text(3);
+      e.record.seniority = s.Text(4);
+      e.record.department = s.Text(5);
+      e.record.country = s.Text(6);
+      e.record.time_zone = s.Text(7);
+      e.record.language = s.Text(8);
+      e.record.is_minor = s.Int(9) != 0;
+      e.record.created_at = s.Int(10);
+      e.record.source = s.Text(11);
+      CANDOR_RETURN_IF_ERROR(fn(e));
+    }
+    return Status::Ok();
+  }
+
+  Result<TableCounts> CountRows() override {
+    TableCounts out;
+    for (const char* t : {"accounts", "subjects", "subject_keys", "vault", "blind_index",
+                          "subject_attributes", "events", "consent_events", "outcomes",
+                          "protected_attributes", "event_types", "urls", "campaigns"}) {
+      CANDOR_ASSIGN_OR_RETURN(auto n, QueryInt(fmt::format("SELECT count(*) FROM {}", t)));
+      out.rows[t] = n;
+    }
+    return out;
+  }
+
+  Db& db() { return *db_; }
+
+  void ClearCaches() {
+    for (auto& c : dict_cache_) c.clear();
+  }
+
+ private:
+  enum StmtSlot {
+    kGetMeta, kSetMeta, kUpsertPurpose, kAccountExists, kUpsertAccount, kFindBlind,
+    kInsertSubject, kInsertKey, kInsertVault, kUpdateSubject, kReadVault, kPutBlind,
+    kDeleteBlind, kInsertEvent, kInsertConsent, kFindOutcome, kUpsertOutcome, kFindProtected,
+    kUpsertProtected, kFindAttribute, kUpsertAttribute, kDictFind, kDictFind1, kDictFind2,
+    kDictInsert, kDictInsert1, kDictInsert2, kSlotCount
+  };
+
+  Result<Stmt*> Cached(int slot, std::string_view sql) {
+    auto& s = stmts_[static_cast<std::size_t>(slot)];
+    if (!s) {
+      CANDOR_ASSIGN_OR_RETURN(Stmt p, db_->Prepare(sql));
+      s = std::make_unique<Stmt>(std::move(p));
+    }
+    return s.get();
+  }
+
+  Result<std::int64_t> QueryInt(std::string_view sql) {
+    CANDOR_ASSIGN_OR_RETURN(Stmt s, db_->Prepare(sql));
+    CANDOR_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return core::Internal(fmt::format("no result for [{}]", sql));
+    return s.Int(0);
+  }
+  Result<std::string> QueryText(std::string_view sql) {
+    CANDOR_ASSIGN_OR_RETURN(Stmt s, db_->Prepare(sql));
+    CANDOR_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return core::Internal(fmt::format("no result for [{}]", sql));
+    return s.Text(0);
+  }
+
+  Status Migrate() {
+    CANDOR_RETURN_IF_ERROR(db_->Exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "name TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
+    CANDOR_ASSIGN_OR_RETURN(int have, SchemaVersion());
+    if (have > LatestSchemaVersion()) {
+      return core::FailedPrecondition(fmt::format(
+          "{}: schema version {} is newer than this candor build knows ({}); upgrade candor",
+          db_->path(), have, LatestSchemaVersion()));
+    }
+    for (const Migration& m : Migrations()) {
+      if (m.version <= have) continue;
+      CANDOR_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+      Status st = db_->Exec(m.sql);
+      if (st.ok()) {
+        CANDOR_ASSIGN_OR_RETURN(
+            Stmt ins, db_->Prepare("INSERT INTO schema_migrations(version, name, applied_at) "
+                                   "VALUES(?1, ?2, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))"));
+        st = ins.Bind(1, m.version).Bind(2, m.name).Run();
+      }
+      if (st.ok()) st = db_->Exec("COMMIT");
+      if (!st.ok()) {
+        (void)db_->Exec("ROLLBACK");
+        return st.WithContext(fmt::format("schema migration {} ({})", m.version, m.name));
+      }
+    }
+    return Status::Ok();
+  }
+
+  std::unique_ptr<Db> db_;
+  bool tx_open_ = false;
+  std::array<std::unique_ptr<Stmt>, kSlotCount> stmts_;
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::array<std::unordered_map<std::string, std::int64_t, StringHash, std::equal_to<>>, 3>
+      dict_cache_;
+};
+
+}  // namespace
+
+int LatestSchemaVersion() { return Migrations().back().version; }
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const SqliteOptions& o) {
+  CANDOR_ASSIGN_OR_RETURN(auto db, Db::Open(path, o.create));
+  auto store = std::make_unique<SqliteStore>(std::move(db));
+  CANDOR_RETURN_IF_ERROR(store->Init(o));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+Status CheckpointTruncate(Store& store) {
+  auto* s = dynamic_cast<SqliteStore*>(&store);
+  if (s == nullptr) return core::FailedPrecondition("not a SQLite store");
+  CANDOR_ASSIGN_OR_RETURN(Stmt st, s->db().Prepare("PRAGMA wal_checkpoint(TRUNCATE)"));
+  CANDOR_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row || st.Int(0) != 0) {
+    return core::Unavailable(
+        "the WAL checkpoint could not complete (another process is reading the database)");
+  }
+  return Status::Ok();
+}
+
+}  // namespace candor::store

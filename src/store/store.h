@@ -1,0 +1,183 @@
+// candor::store::Store: the persistence interface of a workspace.
+//
+// One interface, two implementations: SQLite (the embedded default, see
+// sqlite_store.h) and, in a later milestone, PostgreSQL. The interface speaks in
+// domain records, never SQL, so both can pass the same tests.
+//
+// Personal data is pseudonymous by construction (DESIGN invariant 4): subjects
+// are keyed by a random SubjectId; direct identifiers arrive only as sealed
+// blobs (privacy::Vault encrypts them before they reach the store) and lookups go
+// through keyed blind-index hashes. Inside the store a subject is also known by a
+// SubjectKey, a row number that never leaves candor's own tables.
+//
+// Reading personal data for processing always names a purpose (invariant 1):
+// ForEachEligibleSubject() returns only subjects with a valid legal basis for the
+// purpose at the given moment, derived from the consent events (never from a
+// stored state), objections (an objection to any direct-marketing purpose ends
+// all of them), and the minors rule. There is no other read of subject data.
+//
+// Writes happen inside a Transaction (BeginWrite); nothing is visible to other
+// connections before Commit(), and destroying an uncommitted Transaction rolls it
+// back, so a failed import leaves the store exactly as it was (invariant 8).
+//
+// Errors: Unavailable (locked, disk), DataLoss (corrupt file), Internal (bugs).
+// Thread safety: a Store belongs to one thread at a time; open one per thread.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/config.h"
+#include "core/ids.h"
+#include "core/status.h"
+#include "core/time.h"
+
+namespace candor::store {
+
+using SubjectKey = std::int64_t;
+using BlindHash = std::array<std::uint8_t, 32>;
+
+// An authenticated ciphertext with its nonce (privacy::Vault makes these).
+struct Sealed {
+  std::vector<std::uint8_t> nonce;
+  std::vector<std::uint8_t> ciphertext;
+};
+
+struct AccountRecord {
+  std::string account_id;
+  std::string name;
+  std::string industry;
+  std::optional<std::int64_t> employees;
+  std::optional<double> annual_revenue;
+  std::string country;
+  std::string status;  // customer | prospect
+  core::Instant created_at = 0;
+};
+
+// A subject's pseudonymous attributes (identifiers are in the vault).
+struct SubjectRecord {
+  core::SubjectId id;
+  std::string account_id;  // empty: none
+  std::string job_title, seniority, department, country, time_zone, language;
+  bool is_minor = false;
+  core::Instant created_at = 0;
+  std::string source;  // "contacts", "flat:<mapping>", "transactions:<mapping>"
+};
+
+// The vault row of a subject: its wrapped key and its sealed identifiers.
+struct VaultRecord {
+  core::SubjectId id;
+  Sealed wrapped_key;
+  Sealed identifiers;
+};
+
+struct EventRecord {
+  SubjectKey subject = 0;
+  core::Instant ts = 0;
+  std::string_view type;
+  std::string_view event_id;  // empty: none (no de-duplication)
+  std::string_view url;
+  std::string_view campaign_id;
+  std::optional<double> value;
+};
+
+struct ConsentRecord {
+  SubjectKey subject = 0;
+  std::string purpose;
+  std::string action;  // grant | withdraw | object
+  std::string legal_basis;
+  std::string source, method, notice_version, evidence;
+  core::Instant ts = 0;
+  core::Instant recorded_at = 0;
+};
+
+struct OutcomeRecord {
+  SubjectKey subject = 0;
+  std::string target;
+  core::Instant ts = 0;
+  double value = 0;
+};
+
+struct AttributeRecord {
+  SubjectKey subject = 0;
+  std::string name;
+  std::optional<double> number;  // numeric, integer, boolean (0/1)
+  std::string text;              // categorical, text
+};
+
+enum class Upsert { kInserted, kUpdated, kUnchanged };
+
+// Row counts of the main tables (summaries and tests).
+struct TableCounts {
+  std::map<std::string, std::int64_t> rows;  // table name → rows
+};
+
+// A subject as the purpose-bound reader returns it.
+struct EligibleSubject {
+  SubjectKey key = 0;
+  SubjectRecord record;
+};
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;  // rolls back unless committed
+  virtual core::Status Commit() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Starts the one write transaction of this connection. FailedPrecondition if
+  // one is already open; Unavailable if another process holds the write lock.
+  virtual core::Result<std::unique_ptr<Transaction>> BeginWrite() = 0;
+
+  virtual core::Result<int> SchemaVersion() = 0;
+  virtual core::Result<std::optional<std::string>> GetMeta(std::string_view key) = 0;
+  virtual core::Status SetMeta(std::string_view key, std::string_view value) = 0;
+
+  // Makes the purposes table equal to the configuration (names, bases, flags).
+  virtual core::Status SyncPurposes(const std::vector<core::PurposeConfig>& purposes) = 0;
+
+  // --- writes (inside a transaction) ---
+  virtual core::Result<bool> AccountExists(std::string_view account_id) = 0;
+  virtual core::Result<Upsert> UpsertAccount(const AccountRecord& a) = 0;
+
+  virtual core::Result<std::optional<SubjectKey>> FindByBlindIndex(const BlindHash& h) = 0;
+  virtual core::Result<SubjectKey> InsertSubject(const SubjectRecord& s, const Sealed& wrapped_key,
+                                                 const Sealed& identifiers) = 0;
+  virtual core::Status UpdateSubject(SubjectKey key, const SubjectRecord& s,
+                                     const Sealed& identifiers) = 0;
+  virtual core::Result<VaultRecord> ReadVault(SubjectKey key) = 0;
+  // Points `h` at `key` (replacing an earlier entry), or removes it.
+  virtual core::Status PutBlindIndex(const BlindHash& h, SubjectKey key) = 0;
+  virtual core::Status DeleteBlindIndex(const BlindHash& h) = 0;
+
+  // false when an event with the same non-empty event_id exists (skipped).
+  virtual core::Result<bool> InsertEvent(const EventRecord& e) = 0;
+  // false when the identical consent event is already recorded.
+  virtual core::Result<bool> InsertConsent(const ConsentRecord& c) = 0;
+  virtual core::Result<Upsert> UpsertOutcome(const OutcomeRecord& o) = 0;
+  virtual core::Result<Upsert> UpsertProtected(SubjectKey subject, std::string_view attribute,
+                                               std::string_view value) = 0;
+  virtual core::Result<Upsert> UpsertAttribute(const AttributeRecord& a) = 0;
+
+  // --- purpose-bound reads ---
+  // Calls `fn` for every subject with a valid legal basis for `purpose` at
+  // `as_of`, in SubjectKey order; stops at the first non-OK Status from `fn` and
+  // returns it. NotFound for an unknown purpose.
+  virtual core::Status ForEachEligibleSubject(
+      std::string_view purpose, core::Instant as_of,
+      const std::function<core::Status(const EligibleSubject&)>& fn) = 0;
+
+  virtual core::Result<TableCounts> CountRows() = 0;
+};
+
+}  // namespace candor::store

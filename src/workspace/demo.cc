@@ -1,0 +1,82 @@
+#include "workspace/demo.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "workspace/workspace.h"
+
+namespace candor::workspace {
+
+namespace fs = std::filesystem;
+
+core::Result<DemoSummary> RunDemo(const DemoOptions& options, const DemoProgress& progress) {
+  auto start = std::chrono::steady_clock::now();
+  fs::path dir(options.dir);
+  std::error_code ec;
+  if (fs::exists(dir)) {
+    if (fs::exists(dir / "candor.toml")) {
+      fs::remove_all(dir, ec);
+      if (ec) return core::Unavailable(fmt::format("{}: cannot remove: {}", options.dir, ec.message()));
+    } else if (!fs::is_empty(dir, ec)) {
+      return core::FailedPrecondition(fmt::format(
+          "{} exists and is not a candor workspace; choose another directory with --workspace",
+          options.dir));
+    }
+  }
+  CANDOR_ASSIGN_OR_RETURN(InitResult init, Init(options.dir));
+  DemoSummary summary;
+  summary.dir = init.dir;
+
+  synth::GeneratorOptions gen;
+  gen.out_dir = (dir / "data").string();
+  gen.contacts = options.contacts;
+  gen.seed = options.seed;
+  CANDOR_ASSIGN_OR_RETURN(summary.generated,
+                          synth::Generate(gen, [&](std::int64_t done, std::int64_t total) {
+                            if (progress) progress("generate", done, total);
+                          }));
+
+  CANDOR_ASSIGN_OR_RETURN(Workspace ws, Open(options.dir));
+  const std::pair<ingest::Kind, const char*> kOrder[] = {
+      {ingest::Kind::kAccounts, "accounts.csv"}, {ingest::Kind::kContacts, "contacts.csv"},
+      {ingest::Kind::kEvents, "events.csv"},     {ingest::Kind::kConsents, "consents.csv"},
+      {ingest::Kind::kOutcomes, "outcomes.csv"}, {ingest::Kind::kAttributes, "attributes.csv"}};
+  for (const auto& [kind, file] : kOrder) {
+    ingest::Request req;
+    req.kind = kind;
+    req.files = {(dir / "data" / file).string()};
+    req.now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count();
+    std::string stage = fmt::format("ingest {}", ingest::KindName(kind));
+    req.progress = [&](std::uint64_t rows, std::uint64_t bytes, std::uint64_t total) {
+      (void)rows;
+      if (progress) {
+        progress(stage, static_cast<std::int64_t>(bytes), static_cast<std::int64_t>(total));
+      }
+    };
+    CANDOR_ASSIGN_OR_RETURN(ingest::Report r, ingest::Run(*ws.store, ws.config, *ws.vault, req));
+    if (!r.committed) {
+      std::string first = r.errors.empty() ? "" : ingest::FormatError(r.errors.front());
+      return core::Internal(fmt::format("the generated {} did not import: {}", file, first));
+    }
+    summary.ingested.push_back(std::move(r));
+  }
+  for (const auto& p : ws.config.purposes) {
+    std::int64_t n = 0;
+    CANDOR_RETURN_IF_ERROR(ws.store->ForEachEligibleSubject(
+        p.name, summary.generated.end, [&](const store::EligibleSubject&) {
+          ++n;
+          return core::Status::Ok();
+        }));
+    summary.eligible[p.name] = n;
+  }
+  CANDOR_ASSIGN_OR_RETURN(auto counts, ws.store->CountRows());
+  summary.subjects = counts.rows["subjects"];
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return summary;
+}
+
+}  // namespace candor::workspace

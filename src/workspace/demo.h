@@ -1,0 +1,43 @@
+// candor::workspace::RunDemo: the end-to-end demonstration behind `candor demo`.
+//
+// Recreates a workspace (refusing to delete a directory that is not a candor
+// workspace), generates a synthetic population with `synth::Generate`, and
+// ingests every file in dependency order. Later milestones extend it with
+// training, scoring, explanations, consent changes and the fairness gate.
+//
+// Thread safety: one demo at a time per directory.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "ingest/ingest.h"
+#include "synth/generator.h"
+
+namespace candor::workspace {
+
+struct DemoOptions {
+  std::string dir = "demo-workspace";
+  std::int64_t contacts = 20000;
+  std::uint64_t seed = 1;
+};
+
+struct DemoSummary {
+  std::string dir;
+  synth::GenerateSummary generated;
+  std::vector<ingest::Report> ingested;  // in ingest order
+  std::map<std::string, std::int64_t> eligible;  // purpose → subjects eligible at the end
+  std::int64_t subjects = 0;
+  double seconds = 0;
+};
+
+// `stage` names the step ("generate", "ingest events", …); done/total count its units.
+using DemoProgress = std::function<void(std::string_view stage, std::int64_t done, std::int64_t total)>;
+
+core::Result<DemoSummary> RunDemo(const DemoOptions& options, const DemoProgress& progress = {});
+
+}  // namespace candor::workspace

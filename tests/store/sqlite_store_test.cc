@@ -1,0 +1,241 @@
+#include "store/sqlite_store.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "store/sqlite.h"
+
+namespace candor::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) /
+           ("store_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    SqliteOptions o;
+    o.create = true;
+    auto s = OpenSqliteStore((dir_ / "candor.db").string(), o);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+    auto cfg = core::ParseConfig(core::DefaultConfigText(), "candor.toml");
+    ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+    config_ = *cfg;
+    auto tx = store_->BeginWrite();
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE(store_->SyncPurposes(config_.purposes).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+
+  SubjectKey AddSubject(bool minor = false) {
+    SubjectRecord r;
+    r.id = core::SubjectId::Random();
+    r.is_minor = minor;
+    r.created_at = 0;
+    r.source = "contacts";
+    Sealed k{{1, 2, 3}, {4, 5, 6}}, v{{7}, {8}};
+    auto key = store_->InsertSubject(r, k, v);
+    EXPECT_TRUE(key.ok()) << key.status().ToString();
+    return *key;
+  }
+
+  void Consent(SubjectKey s, std::string purpose, std::string action, core::Instant ts) {
+    ConsentRecord c;
+    c.subject = s;
+    c.purpose = std::move(purpose);
+    c.action = std::move(action);
+    c.legal_basis = c.purpose == "profiling" || c.purpose == "email_marketing"
+                        ? "consent"
+                        : "legitimate_interest";
+    c.source = "test";
+    c.ts = ts;
+    c.recorded_at = ts;
+    auto r = store_->InsertConsent(c);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+
+  std::vector<SubjectKey> Eligible(std::string_view purpose, core::Instant at) {
+    std::vector<SubjectKey> out;
+    Status s = store_->ForEachEligibleSubject(purpose, at, [&](const EligibleSubject& e) {
+      out.push_back(e.key);
+      return core::Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return out;
+  }
+
+  using Status = core::Status;
+  fs::path dir_;
+  std::unique_ptr<Store> store_;
+  core::Config config_;
+};
+
+TEST_F(SqliteStoreTest, AppliesEveryMigrationAndTheRequiredPragmas) {
+  auto v = store_->SchemaVersion();
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(*v, LatestSchemaVersion());
+  auto db = sqlite::Db::Open((dir_ / "candor.db").string(), false);
+  ASSERT_TRUE(db.ok());
+  auto mode = (*db)->Prepare("PRAGMA journal_mode");
+  ASSERT_TRUE(mode.ok());
+  ASSERT_TRUE(*mode->Step());
+  EXPECT_EQ(mode->Text(0), "wal");
+}
+
+TEST_F(SqliteStoreTest, ReopeningKeepsTheSchemaAndRefusesNewerOnes) {
+  store_.reset();
+  auto again = OpenSqliteStore((dir_ / "candor.db").string());
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  again->reset();
+  auto db = sqlite::Db::Open((dir_ / "candor.db").string(), false);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Exec("INSERT INTO schema_migrations VALUES (999, 'future', 0)").ok());
+  db->reset();
+  auto newer = OpenSqliteStore((dir_ / "candor.db").string());
+  ASSERT_FALSE(newer.ok());
+  EXPECT_EQ(newer.status().code(), core::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(newer.status().message(), ::testing::HasSubstr("newer than this candor build"));
+}
+
+TEST_F(SqliteStoreTest, MissingFileIsNotFoundWithoutCreate) {
+  auto s = OpenSqliteStore((dir_ / "nope.db").string());
+  EXPECT_EQ(s.status().code(), core::StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, UncommittedTransactionRollsBack) {
+  {
+    auto tx = store_->BeginWrite();
+    ASSERT_TRUE(tx.ok());
+    AddSubject();
+    // A second write transaction on the same connection is a programming error.
+    EXPECT_EQ(store_->BeginWrite().status().code(), core::StatusCode::kFailedPrecondition);
+  }
+  auto counts = store_->CountRows();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->rows.at("subjects"), 0);
+  EXPECT_EQ(counts->rows.at("subject_keys"), 0);
+}
+
+TEST_F(SqliteStoreTest, ConsentPurposeNeedsAGrantThatWasNotWithdrawn) {
+  auto tx = store_->BeginWrite();
+  SubjectKey a = AddSubject(), b = AddSubject(), c = AddSubject();
+  Consent(a, "profiling", "grant", 100);
+  Consent(b, "profiling", "grant", 100);
+  Consent(b, "profiling", "withdraw", 200);
+  Consent(c, "profiling", "grant", 300);
+  ASSERT_TRUE((*tx)->Commit().ok());
+  EXPECT_THAT(Eligible("profiling", 150), ::testing::ElementsAre(a, b));
+  EXPECT_THAT(Eligible("profiling", 250), ::testing::ElementsAre(a));
+  EXPECT_THAT(Eligible("profiling", 350), ::testing::ElementsAre(a, c));
+  EXPECT_THAT(Eligible("profiling", 50), ::testing::IsEmpty());
+}
+
+TEST_F(SqliteStoreTest, LegitimateInterestHoldsUntilObjection) {
+  auto tx = store_->BeginWrite();
+  SubjectKey a = AddSubject(), b = AddSubject();
+  Consent(b, "fairness_audit", "object", 100);
+  ASSERT_TRUE((*tx)->Commit().ok());
+  EXPECT_THAT(Eligible("fairness_audit", 50), ::testing::ElementsAre(a, b));
+  EXPECT_THAT(Eligible("fairness_audit", 150), ::testing::ElementsAre(a));
+  // An objection to a non-marketing purpose does not touch marketing purposes.
+  EXPECT_THAT(Eligible("segmentation", 150), ::testing::ElementsAre(a, b));
+}
+
+TEST_F(SqliteStoreTest, ObjectionToDirectMarketingEndsEveryDirectMarketingPurpose) {
+  auto tx = store_->BeginWrite();
+  SubjectKey a = AddSubject(), b = AddSubject();
+  for (SubjectKey s : {a, b}) {
+    Consent(s, "profiling", "grant", 10);
+    Consent(s, "email_marketing", "grant", 10);
+  }
+  Consent(b, "sales_outreach", "object", 100);
+  // A later grant does not undo an objection to direct marketing (Art. 21(3)).
+  Consent(b, "profiling", "grant", 200);
+  ASSERT_TRUE((*tx)->Commit().ok());
+  for (const char* p : {"profiling", "email_marketing", "sales_outreach", "segmentation"}) {
+    EXPECT_THAT(Eligible(p, 300), ::testing::ElementsAre(a)) << p;
+  }
+  EXPECT_THAT(Eligible("monitoring", 300), ::testing::ElementsAre(a, b));
+}
+
+TEST_F(SqliteStoreTest, MinorsAreNeverProcessedForDirectMarketing) {
+  auto tx = store_->BeginWrite();
+  SubjectKey adult = AddSubject(false), minor = AddSubject(true);
+  Consent(adult, "profiling", "grant", 10);
+  Consent(minor, "profiling", "grant", 10);
+  ASSERT_TRUE((*tx)->Commit().ok());
+  EXPECT_THAT(Eligible("profiling", 20), ::testing::ElementsAre(adult));
+  EXPECT_THAT(Eligible("monitoring", 20), ::testing::ElementsAre(adult, minor));
+}
+
+TEST_F(SqliteStoreTest, UnknownPurposeIsNotFound) {
+  Status s = store_->ForEachEligibleSubject("nope", 0, [](const EligibleSubject&) {
+    return Status::Ok();
+  });
+  EXPECT_EQ(s.code(), core::StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, ConsentEventsAreAppendOnlyAndDeduplicated) {
+  auto tx = store_->BeginWrite();
+  SubjectKey a = AddSubject();
+  ConsentRecord c{a, "profiling", "grant", "consent", "web", "", "", "", 10, 10};
+  EXPECT_TRUE(*store_->InsertConsent(c));
+  EXPECT_FALSE(*store_->InsertConsent(c));
+  ASSERT_TRUE((*tx)->Commit().ok());
+  auto db = sqlite::Db::Open((dir_ / "candor.db").string(), false);
+  Status s = (*db)->Exec("UPDATE consent_events SET action = 'withdraw'");
+  EXPECT_FALSE(s.ok());
+  EXPECT_THAT(s.message(), ::testing::HasSubstr("append-only"));
+}
+
+TEST_F(SqliteStoreTest, EventsAreDeduplicatedByEventId) {
+  auto tx = store_->BeginWrite();
+  SubjectKey a = AddSubject();
+  EventRecord e{a, 1000, "page_view", "E1", "/pricing", "", std::nullopt};
+  EXPECT_TRUE(*store_->InsertEvent(e));
+  EXPECT_FALSE(*store_->InsertEvent(e));
+  EventRecord no_id{a, 1000, "page_view", "", "/pricing", "", std::nullopt};
+  EXPECT_TRUE(*store_->InsertEvent(no_id));
+  EXPECT_TRUE(*store_->InsertEvent(no_id));
+  ASSERT_TRUE((*tx)->Commit().ok());
+  EXPECT_EQ(store_->CountRows()->rows.at("events"), 3);
+  EXPECT_EQ(store_->CountRows()->rows.at("urls"), 1);
+}
+
+TEST_F(SqliteStoreTest, RolledBackDictionaryEntriesAreNotReused) {
+  {
+    auto tx = store_->BeginWrite();
+    SubjectKey a = AddSubject();
+    EXPECT_TRUE(*store_->InsertEvent({a, 1, "webinar", "", "", "", std::nullopt}));
+  }
+  auto tx = store_->BeginWrite();
+  SubjectKey a = AddSubject();
+  auto r = store_->InsertEvent({a, 1, "webinar", "", "", "", std::nullopt});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE((*tx)->Commit().ok());
+  EXPECT_EQ(store_->CountRows()->rows.at("event_types"), 1);
+}
+
+TEST_F(SqliteStoreTest, UpsertsReportWhatChanged) {
+  auto tx = store_->BeginWrite();
+  SubjectKey a = AddSubject();
+  EXPECT_EQ(*store_->UpsertProtected(a, "gender", "female"), Upsert::kInserted);
+  EXPECT_EQ(*store_->UpsertProtected(a, "gender", "female"), Upsert::kUnchanged);
+  EXPECT_EQ(*store_->UpsertProtected(a, "gender", "male"), Upsert::kUpdated);
+  OutcomeRecord o{a, "conversion", 5, 1};
+  EXPECT_EQ(*store_->UpsertOutcome(o), Upsert::kInserted);
+  EXPECT_EQ(*store_->UpsertOutcome(o), Upsert::kUnchanged);
+  AccountRecord acc{"A1", "Acme", "", std::nullopt, std::nullopt, "", "prospect", 0};
+  EXPECT_EQ(*store_->UpsertAccount(acc), Upsert::kInserted);
+  EXPECT_EQ(*store_->UpsertAccount(acc), Upsert::kUpdated);
+  ASSERT_TRUE((*tx)->Commit().ok());
+}
+
+}  // namespace
+}  // namespace candor::store
