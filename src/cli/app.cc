@@ -38,6 +38,7 @@ int Main(int argc, char** argv) {
   RegisterGenerate(app, ctx);
   RegisterIngest(app, ctx);
   RegisterDemo(app, ctx);
+  RegisterLedger(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

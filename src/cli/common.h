@@ -51,5 +51,6 @@ void RegisterInit(CLI::App& app, Context& ctx);
 void RegisterGenerate(CLI::App& app, Context& ctx);
 void RegisterIngest(CLI::App& app, Context& ctx);
 void RegisterDemo(CLI::App& app, Context& ctx);
+void RegisterLedger(CLI::App& app, Context& ctx);
 
 }  // namespace candor::cli

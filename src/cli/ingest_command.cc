@@ -12,6 +12,7 @@ namespace candor::cli {
 namespace {
 
 struct IngestArgs {
+  std::string as_of;
   std::string kind;
   std::vector<std::string> files;
   std::string format;
@@ -54,6 +55,8 @@ void RegisterIngest(CLI::App& app, Context& ctx) {
   cmd->add_option("FILE", args->files, "Input files (CSV or NDJSON, optionally .gz)")->required();
   cmd->add_option("--format", args->format, "csv or ndjson (default: from the file extension)")
       ->check(CLI::IsMember({"csv", "ndjson"}));
+  cmd->add_option("--as-of", args->as_of,
+                  "The time to record as now (consent events' recorded_at, the ledger entry)");
   cmd->add_option("--mapping", args->mapping,
                   "flat/transactions: a [mapping.NAME] of candor.toml, or a mapping file "
                   "(examples/*.toml)");
@@ -71,6 +74,14 @@ void RegisterIngest(CLI::App& app, Context& ctx) {
     req.now = std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::system_clock::now().time_since_epoch())
                   .count();
+    if (!args->as_of.empty()) {
+      auto t = core::ParseDateOrTimestamp(args->as_of);
+      if (!t.ok()) {
+        ctx.exit_code = Fail(ctx, core::InvalidArgument("--as-of: " + t.status().message()));
+        return;
+      }
+      req.now = *t;
+    }
     Progress progress("ingest " + args->kind);
     req.progress = [&progress](std::uint64_t rows, std::uint64_t bytes, std::uint64_t total) {
       if (total > 0 && bytes <= total) {
@@ -80,7 +91,7 @@ void RegisterIngest(CLI::App& app, Context& ctx) {
         progress.Update(fmt::format("{} rows", Thousands(static_cast<std::int64_t>(rows))));
       }
     };
-    auto report = ingest::Run(*ws->store, ws->config, *ws->vault, req);
+    auto report = ingest::Run(*ws->store, ws->config, *ws->vault, *ws->ledger, req);
     progress.Done();
     if (!report.ok()) {
       ctx.exit_code = Fail(ctx, report.status());
@@ -93,9 +104,9 @@ void RegisterIngest(CLI::App& app, Context& ctx) {
                  Thousands(r.errors_total - static_cast<std::int64_t>(r.errors.size())));
     }
     if (!r.committed) {
-      fmt::print(stderr, "candor: {} {} in {} rows; nothing was written\n",
+      fmt::print(stderr, "candor: {} {} in {} {}; nothing was written\n",
                  Thousands(r.errors_total), r.errors_total == 1 ? "error" : "errors",
-                 Thousands(r.rows));
+                 Thousands(r.rows), r.rows == 1 ? "row" : "rows");
       ctx.exit_code = 2;
     }
     if (ctx.json) {

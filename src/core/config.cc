@@ -710,7 +710,7 @@ void CrossCheck(Checker& c, const toml::table& root, Config& cfg) {
     if (auto r = refused.find(f.name); r != refused.end()) {
       c.Error(where("features", f.name, ""), path,
               fmt::format("refused: {}; protected attributes and special categories can never be "
-                          "features (GDPR Art. 9, DESIGN invariant 3)",
+                          "features (GDPR Art. 9)",
                           r->second));
     }
   }

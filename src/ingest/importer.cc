@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <future>
 
 #include "ingest/values.h"
 
@@ -60,12 +61,12 @@ std::string FormatError(const Error& e) {
 }
 
 Result<Report> Run(store::Store& store, const core::Config& config, const privacy::Vault& vault,
-                   const Request& request) {
+                   ledger::Ledger& ledger, const Request& request) {
   Report report;
   report.kind = request.kind;
   auto start = std::chrono::steady_clock::now();
   internal::Importer importer(store, config, vault, request, report);
-  CANDOR_RETURN_IF_ERROR(importer.Run());
+  CANDOR_RETURN_IF_ERROR(importer.Run(ledger));
   report.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
@@ -77,7 +78,7 @@ Importer::Importer(store::Store& store, const core::Config& config, const privac
                    const Request& request, Report& report)
     : store_(store), config_(config), vault_(vault), request_(request), report_(report) {}
 
-Status Importer::Run() {
+Status Importer::Run(ledger::Ledger& ledger) {
   if (request_.files.empty()) return core::InvalidArgument("no input files given");
   if (request_.kind == Kind::kFlat || request_.kind == Kind::kTransactions) {
     CANDOR_RETURN_IF_ERROR(PrepareMapping());
@@ -88,6 +89,7 @@ Status Importer::Run() {
   }
   if (!store_status_.ok()) return store_status_;
   if (report_.errors_total == 0) {
+    CANDOR_RETURN_IF_ERROR(RecordIngest(ledger, request_, report_));
     CANDOR_RETURN_IF_ERROR(tx->Commit());
     report_.committed = true;
   }
@@ -166,14 +168,29 @@ Status Importer::ImportFile(const std::string& path) {
     fail_file(1, 1, "no such file");
     return Status::Ok();
   }
-  // The provenance of mapped rows names the file by its hash.
-  auto sha = Sha256OfFile(path);
-  if (!sha.ok()) {
-    fail_file(1, 1, sha.status().message());
-    return Status::Ok();
+  // Every file is named by its SHA-256 in the report (and the ledger). Mapped
+  // rows need it up front (their provenance names it); otherwise it is computed
+  // on the second core while this one parses.
+  std::future<Result<std::string>> hashing;
+  if (mapping_ != nullptr) {
+    auto sha = Sha256OfFile(path);
+    if (!sha.ok()) {
+      fail_file(1, 1, sha.status().message());
+      return Status::Ok();
+    }
+    file_sha256_ = *sha;
+  } else {
+    hashing = std::async(std::launch::async, Sha256OfFile, path);
   }
-  file_sha256_ = *sha;
-  report_.file_sha256.push_back(file_sha256_);
+  auto finish_hash = [&]() -> Status {
+    if (hashing.valid()) {
+      auto sha = hashing.get();
+      if (!sha.ok()) return sha.status();
+      file_sha256_ = *sha;
+    }
+    report_.file_sha256.push_back(file_sha256_);
+    return Status::Ok();
+  };
 
   core::Format format = core::Format::kCsv;
   if (request_.format) {
@@ -300,15 +317,29 @@ Status Importer::ImportFile(const std::string& path) {
   if (request_.progress) {
     request_.progress(static_cast<std::uint64_t>(report_.rows), reader->bytes_read(), total);
   }
+  CANDOR_RETURN_IF_ERROR(finish_hash());
+  return FlushEvents();
+}
+
+Status Importer::FlushEvents() {
+  if (queued_events_ == 0) return Status::Ok();
+  CANDOR_ASSIGN_OR_RETURN(std::int64_t inserted, store_.FlushEvents());
+  report_.inserted += inserted;
+  report_.duplicates += queued_events_ - inserted;
+  queued_events_ = 0;
   return Status::Ok();
 }
 
 Cell Importer::Get(std::string_view column) const {
-  Cell c;
   auto it = spec_pos_.find(column);
-  if (it == spec_pos_.end()) return c;
-  c.name = &specs_[it->second].name;
-  int i = index_[it->second];
+  if (it == spec_pos_.end()) return Cell{};
+  return At(it->second);
+}
+
+Cell Importer::At(std::size_t spec) const {
+  Cell c;
+  c.name = &specs_[spec].name;
+  int i = index_[spec];
   c.line = row_->line;
   c.column = 1;
   if (i < 0 || static_cast<std::size_t>(i) >= row_->values.size()) return c;
@@ -641,8 +672,9 @@ void Importer::ContactRow() {
 }
 
 void Importer::EventRow() {
-  Cell contact = Get("contact_id"), type = Get("type"), ts = Get("ts"), event_id = Get("event_id"),
-       url = Get("url"), campaign = Get("campaign_id"), value = Get("value");
+  // The hot path: cells by position in Columns() rather than by name.
+  Cell contact = At(0), type = At(1), ts = At(2), event_id = At(3), url = At(4),
+       campaign = At(5), value = At(6);
   store::EventRecord e;
   bool ok = true;
   auto key = Contact(contact);
@@ -675,9 +707,8 @@ void Importer::EventRow() {
   e.event_id = event_id.text;
   e.url = StripQuery(url.text);
   e.campaign_id = campaign.text;
-  auto r = store_.InsertEvent(e);
-  if (!r.ok()) return StoreFailed(r.status());
-  (*r ? report_.inserted : report_.duplicates)++;
+  if (Status st = store_.QueueEvent(e); !st.ok()) return StoreFailed(st);
+  ++queued_events_;
 }
 
 void Importer::ConsentRow() {

@@ -34,15 +34,22 @@ struct Cell {
   const std::string* name = nullptr;
 };
 
+// Appends the "ingest" entry of a successful import and signs the tree head
+// (ledger_record.cc).
+core::Status RecordIngest(ledger::Ledger& ledger, const Request& request, const Report& report);
+
 class Importer {
  public:
   Importer(store::Store& store, const core::Config& config, const privacy::Vault& vault,
            const Request& request, Report& report);
 
-  core::Status Run();
+  // Imports, then records the import in `ledger` before the commit.
+  core::Status Run(ledger::Ledger& ledger);
 
  private:
   core::Status ImportFile(const std::string& path);
+  // Writes queued events and counts them as inserted or duplicates.
+  core::Status FlushEvents();
   core::Status PrepareMapping();
   std::vector<ColumnSpec> Columns() const;
 
@@ -58,6 +65,8 @@ class Importer {
 
   // Cells of the current row by column name (absent cells have present=false).
   Cell Get(std::string_view column) const;
+  // The cell of the spec at `spec` (an index into Columns()).
+  Cell At(std::size_t spec) const;
   // Records an error at the cell (or at the row start when the cell is absent).
   void Fail(const Cell& c, std::string_view rule);
   void FailRow(std::string_view rule);
@@ -87,6 +96,7 @@ class Importer {
   const Request& request_;
   Report& report_;
   core::Status store_status_;
+  std::int64_t queued_events_ = 0;
 
   // Current file and row.
   std::string file_;

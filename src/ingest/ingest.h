@@ -33,6 +33,7 @@
 #include "core/record_reader.h"
 #include "core/status.h"
 #include "core/time.h"
+#include "ledger/ledger.h"
 #include "privacy/vault.h"
 #include "store/store.h"
 
@@ -54,7 +55,9 @@ struct Request {
   // holding [mapping.NAME] tables (e.g. examples/bank-marketing.toml). Empty: the
   // config's only mapping of that kind.
   std::string mapping;
-  core::Instant now = 0;  // recorded_at of consent events
+  core::Instant now = 0;  // recorded_at of consent events; the ledger entry's time
+  // Who runs the import, for the ledger entry (an operator's login or API key name).
+  std::string actor = ledger::DefaultActor();
   // Called now and then with (rows so far, bytes read of the current file, its
   // size on disk; for gzip input the two differ in kind, so show rows then).
   std::function<void(std::uint64_t, std::uint64_t, std::uint64_t)> progress;
@@ -88,8 +91,14 @@ struct Report {
 // Runs the import. Returns a Report in every case where the input could be read
 // at all (errors in `errors`, nothing committed); a non-OK Status only for
 // failures outside the input (store unavailable, unknown mapping, …).
+//
+// A committed import appends one "ingest" entry to `ledger` (the ledger of `store`)
+// in the same transaction and signs the tree head: payload {kind, mapping, files
+// (their SHA-256), rows, inserted, updated, unchanged, duplicates, skipped,
+// subjects_created}. Ledger errors abort the import like store errors.
 core::Result<Report> Run(store::Store& store, const core::Config& config,
-                         const privacy::Vault& vault, const Request& request);
+                         const privacy::Vault& vault, ledger::Ledger& ledger,
+                         const Request& request);
 
 // "FILE:LINE:COLUMN: message".
 std::string FormatError(const Error& e);

@@ -279,9 +279,8 @@ void Importer::TransactionRow() {
   e.event_id = event_id;
   e.url = url;
   e.value = *q * *pr;
-  auto r = store_.InsertEvent(e);
-  if (!r.ok()) return StoreFailed(r.status());
-  (*r ? report_.inserted : report_.duplicates)++;
+  if (Status st = store_.QueueEvent(e); !st.ok()) return StoreFailed(st);
+  ++queued_events_;
 }
 
 }  // namespace candor::ingest::internal

@@ -64,8 +64,10 @@ core::Status CheckLanguage(std::string_view s) {
 }
 
 std::string_view StripQuery(std::string_view url) {
-  auto cut = url.find_first_of("?#");
-  return cut == std::string_view::npos ? url : url.substr(0, cut);
+  for (std::size_t i = 0; i < url.size(); ++i) {
+    if (url[i] == '?' || url[i] == '#') return url.substr(0, i);
+  }
+  return url;
 }
 
 }  // namespace candor::ingest

@@ -348,6 +348,10 @@ Result<std::string> CanonicalJson(const nlohmann::json& value) {
   return out;
 }
 
+Status AppendCanonicalString(std::string_view text, std::string& out) {
+  return AppendString(text, out);
+}
+
 Result<std::string> FormatCanonicalNumber(double value) {
   if (!std::isfinite(value)) {
     return InvalidArgument("NaN and Infinity have no JSON representation (RFC 8785 3.2.2.3)");

@@ -43,6 +43,12 @@ inline constexpr std::size_t kMaxCanonicalJsonDepth = 512;
 // for a value JCS cannot represent.
 core::Result<std::string> CanonicalJson(const nlohmann::json& value);
 
+// Appends `text` to `out` as an RFC 8785 string literal, quotes included (3.2.2.2).
+// InvalidArgument, naming the byte offset but not the text, when `text` is not valid
+// UTF-8; `out` then holds a partial literal. For writers of fixed-shape canonical
+// JSON (ledger entries) that do not go through nlohmann::json.
+core::Status AppendCanonicalString(std::string_view text, std::string& out);
+
 // A finite double as ECMAScript's Number.prototype.toString writes it (RFC 8785
 // 3.2.2.3, ECMA-262 Number::toString): 1e21 -> "1e+21", 1e-7 -> "1e-7", 0.000001 ->
 // "0.000001", 4.5 -> "4.5", -0.0 -> "0". InvalidArgument for NaN and infinities.

@@ -84,18 +84,23 @@ CREATE TABLE event_types (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE urls        (id INTEGER PRIMARY KEY, url  TEXT NOT NULL UNIQUE);
 CREATE TABLE campaigns   (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 
+-- The largest table carries no foreign-key clauses: a check per row would cost
+-- three lookups, and ingest resolves every reference before it writes. Erasure
+-- still cascades, through the trigger below; dictionary rows are never deleted.
 CREATE TABLE events (
   id          INTEGER PRIMARY KEY,
-  subject_key INTEGER NOT NULL REFERENCES subjects(subject_key) ON DELETE CASCADE,
+  subject_key INTEGER NOT NULL,
   ts          INTEGER NOT NULL,
-  type_id     INTEGER NOT NULL REFERENCES event_types(id),
-  url_id      INTEGER REFERENCES urls(id),
-  campaign_id INTEGER REFERENCES campaigns(id),
+  type_id     INTEGER NOT NULL,
+  url_id      INTEGER,
+  campaign_id INTEGER,
   value       REAL,
   event_id    TEXT
 );
 CREATE INDEX events_subject_ts ON events(subject_key, ts);
 CREATE UNIQUE INDEX events_event_id ON events(event_id) WHERE event_id IS NOT NULL;
+CREATE TRIGGER subjects_delete_events AFTER DELETE ON subjects
+BEGIN DELETE FROM events WHERE subject_key = old.subject_key; END;
 
 -- Consent events are only ever appended; the state is derived from them.
 CREATE TABLE consent_events (

@@ -84,6 +84,10 @@ Stmt& Stmt::Bind(int i, std::string_view text) {
   sqlite3_bind_text64(stmt_, i, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   return *this;
 }
+Stmt& Stmt::BindStatic(int i, std::string_view text) {
+  sqlite3_bind_text64(stmt_, i, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+  return *this;
+}
 Stmt& Stmt::BindBlob(int i, const void* data, std::size_t size) {
   sqlite3_bind_blob64(stmt_, i, data, size, SQLITE_TRANSIENT);
   return *this;

@@ -64,6 +64,8 @@ class Stmt {
   Stmt& Bind(int i, int v) { return Bind(i, static_cast<std::int64_t>(v)); }
   Stmt& Bind(int i, double v);
   Stmt& Bind(int i, std::string_view text);  // copied (SQLITE_TRANSIENT)
+  // Not copied: `text` must stay valid and unchanged until the statement is reset.
+  Stmt& BindStatic(int i, std::string_view text);
   Stmt& BindBlob(int i, const void* data, std::size_t size);
   Stmt& BindNull(int i);
   template <typename T>

@@ -4,8 +4,10 @@
 
 #include <unordered_map>
 
+#include "store/event_writer.h"
 #include "store/migrations.h"
 #include "store/sqlite.h"
+#include "store/sqlite_ledger_store.h"
 
 namespace candor::store {
 
@@ -40,34 +42,49 @@ ORDER BY s.subject_key
 
 class SqliteTransaction final : public Transaction {
  public:
-  SqliteTransaction(Db* db, bool* open, std::function<void()> on_rollback)
-      : db_(db), open_(open), on_rollback_(std::move(on_rollback)) {}
+  SqliteTransaction(Db* db, bool* open, std::function<Status()> before_commit,
+                    std::function<void(bool rollback)> on_end)
+      : db_(db),
+        open_(open),
+        before_commit_(std::move(before_commit)),
+        on_end_(std::move(on_end)) {}
   ~SqliteTransaction() override {
     if (!done_) {
+      on_end_(true);  // first stop the event writer, then roll back
       (void)db_->Exec("ROLLBACK");
       *open_ = false;
-      on_rollback_();
     }
   }
   Status Commit() override {
     if (done_) return core::FailedPrecondition("transaction already ended");
+    CANDOR_RETURN_IF_ERROR(before_commit_());
     Status st = db_->Exec("COMMIT");
     if (!st.ok()) return st;  // still open; the destructor rolls back
     done_ = true;
     *open_ = false;
+    on_end_(false);
     return st;
   }
 
  private:
   Db* db_;
   bool* open_;
-  std::function<void()> on_rollback_;
+  std::function<Status()> before_commit_;
+  std::function<void(bool)> on_end_;
   bool done_ = false;
 };
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
+  explicit SqliteStore(std::unique_ptr<Db> db)
+      : db_(std::move(db)),
+        ledger_(std::make_unique<SqliteLedgerStore>(*db_)),
+        events_(std::make_unique<internal::EventWriter>(*db_)) {}
+  ~SqliteStore() override {
+    reader_find_.reset();
+    reader_.reset();
+    events_.reset();
+  }
 
   Status Init(const SqliteOptions& o) {
     // journal_mode returns a row; run it through Exec (which ignores rows).
@@ -81,7 +98,10 @@ class SqliteStore final : public Store {
     if (mode != "wal") return core::Unavailable(db_->path() + ": cannot switch to WAL mode");
     CANDOR_ASSIGN_OR_RETURN(auto sd, QueryInt("PRAGMA secure_delete"));
     CANDOR_ASSIGN_OR_RETURN(auto fk, QueryInt("PRAGMA foreign_keys"));
-    if (sd != 1 || fk != 1) return core::Internal("SQLite refused secure_delete or foreign_keys");
+    CANDOR_ASSIGN_OR_RETURN(auto temp, QueryInt("PRAGMA temp_store"));
+    if (sd != 1 || fk != 1 || temp != 2) {
+      return core::Internal("SQLite refused secure_delete, foreign_keys or temp_store=MEMORY");
+    }
     return Migrate();
   }
 
@@ -91,15 +111,19 @@ class SqliteStore final : public Store {
     tx_open_ = true;
     // Dictionary ids cached during a rolled-back transaction no longer exist.
     return std::unique_ptr<Transaction>(
-        new SqliteTransaction(db_.get(), &tx_open_, [this] { ClearCaches(); }));
+        new SqliteTransaction(
+            db_.get(), &tx_open_, [this] { return events_->Drain(); },
+            [this](bool rollback) { EndTransaction(rollback); }));
   }
 
   Result<int> SchemaVersion() override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
     CANDOR_ASSIGN_OR_RETURN(auto v, QueryInt("SELECT coalesce(max(version), 0) FROM schema_migrations"));
     return static_cast<int>(v);
   }
 
   Result<std::optional<std::string>> GetMeta(std::string_view key) override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
     CANDOR_ASSIGN_OR_RETURN(Stmt * s, Cached(kGetMeta, "SELECT value FROM meta WHERE key = ?1"));
     s->Bind(1, key);
     CANDOR_ASSIGN_OR_RETURN(bool row, s->Step());
@@ -110,6 +134,7 @@ class SqliteStore final : public Store {
   }
 
   Status SetMeta(std::string_view key, std::string_view value) override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
     CANDOR_ASSIGN_OR_RETURN(
         Stmt * s, Cached(kSetMeta,
                          "INSERT INTO meta(key, value) VALUES(?1, ?2) "
@@ -118,6 +143,7 @@ class SqliteStore final : public Store {
   }
 
   Status SyncPurposes(const std::vector<core::PurposeConfig>& purposes) override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
     CANDOR_ASSIGN_OR_RETURN(
         Stmt * s, Cached(kUpsertPurpose,
                          "INSERT INTO purposes(name, legal_basis, direct_marketing, channels, "
@@ -157,6 +183,7 @@ class SqliteStore final : public Store {
   }
 
   Result<bool> AccountExists(std::string_view account_id) override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
     CANDOR_ASSIGN_OR_RETURN(Stmt * s,
                             Cached(kAccountExists, "SELECT 1 FROM accounts WHERE account_id = ?1"));
     s->Bind(1, account_id);
@@ -166,6 +193,7 @@ class SqliteStore final : public Store {
   }
 
   Result<Upsert> UpsertAccount(const AccountRecord& a) override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
     CANDOR_ASSIGN_OR_RETURN(bool exists, AccountExists(a.account_id));
     CANDOR_ASSIGN_OR_RETURN(
         Stmt * s,
@@ -189,9 +217,26 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<SubjectKey>> FindByBlindIndex(const BlindHash& h) override {
+    // While events stream out and this transaction has not touched subjects, the
+    // committed state is the current one: read it on a second connection instead
+    // of stopping the writer.
+    if (events_active_ && !subjects_dirty_) return FindOnReader(h);
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
     CANDOR_ASSIGN_OR_RETURN(
         Stmt * s, Cached(kFindBlind, "SELECT subject_key FROM blind_index WHERE hash = ?1"));
     s->BindBlob(1, h.data(), h.size());
+    CANDOR_ASSIGN_OR_RETURN(bool row, s->Step());
+    std::optional<SubjectKey> out;
+    if (row) out = s->Int(0);
+    s->Reset();
+    return out;
+  }
+
+  Result<std::optional<SubjectKey>> FindBySubjectId(const core::SubjectId& id) override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt * s, Cached(kFindSubjectId, "SELECT subject_key FROM subjects WHERE subject_id = ?1"));
+    s->BindBlob(1, id.bytes.data(), id.bytes.size());
     CANDOR_ASSIGN_OR_RETURN(bool row, s->Step());
     std::optional<SubjectKey> out;
     if (row) out = s->Int(0);
@@ -214,6 +259,8 @@ class SqliteStore final : public Store {
 
   Result<SubjectKey> InsertSubject(const SubjectRecord& r, const Sealed& wrapped_key,
                                    const Sealed& identifiers) override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
+    subjects_dirty_ = true;
     CANDOR_ASSIGN_OR_RETURN(
         Stmt * s, Cached(kInsertSubject,
                          "INSERT INTO subjects(subject_id, account_id, job_title, seniority, "
@@ -245,6 +292,8 @@ class SqliteStore final : public Store {
   }
 
   Status UpdateSubject(SubjectKey key, const SubjectRecord& r, const Sealed& identifiers) override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
+    subjects_dirty_ = true;
     CANDOR_ASSIGN_OR_RETURN(
         Stmt * s, Cached(kUpdateSubject,
                          "UPDATE subjects SET account_id = ?2, job_title = ?3, seniority = ?4, "
@@ -265,6 +314,7 @@ class SqliteStore final : public Store {
   }
 
   Result<VaultRecord> ReadVault(SubjectKey key) override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
     CANDOR_ASSIGN_OR_RETURN(
         Stmt * s, Cached(kReadVault,
                          "SELECT s.subject_id, k.nonce, k.wrapped, v.nonce, v.ciphertext "
@@ -286,6 +336,8 @@ class SqliteStore final : public Store {
   }
 
   Status PutBlindIndex(const BlindHash& h, SubjectKey key) override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
+    subjects_dirty_ = true;
     CANDOR_ASSIGN_OR_RETURN(
         Stmt * s, Cached(kPutBlind,
                          "INSERT INTO blind_index(hash, subject_key) VALUES(?1, ?2) "
@@ -294,64 +346,38 @@ class SqliteStore final : public Store {
   }
 
   Status DeleteBlindIndex(const BlindHash& h) override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
+    subjects_dirty_ = true;
     CANDOR_ASSIGN_OR_RETURN(Stmt * s,
                             Cached(kDeleteBlind, "DELETE FROM blind_index WHERE hash = ?1"));
     return s->BindBlob(1, h.data(), h.size()).Run();
   }
 
-  Result<std::int64_t> DictId(int which, std::string_view value) {
-    static constexpr std::string_view kTables[3] = {"event_types", "urls", "campaigns"};
-    static constexpr std::string_view kCols[3] = {"name", "url", "name"};
-    auto slot = static_cast<std::size_t>(which);
-    auto& cache = dict_cache_[slot];
-    if (auto it = cache.find(value); it != cache.end()) return it->second;
-    std::string table(kTables[slot]), col(kCols[slot]);
-    CANDOR_ASSIGN_OR_RETURN(
-        Stmt * find, Cached(kDictFind + which,
-                            fmt::format("SELECT id FROM {} WHERE {} = ?1", table, col)));
-    find->Bind(1, value);
-    CANDOR_ASSIGN_OR_RETURN(bool row, find->Step());
-    std::int64_t id = 0;
-    if (row) {
-      id = find->Int(0);
-      find->Reset();
-    } else {
-      find->Reset();
-      CANDOR_ASSIGN_OR_RETURN(Stmt * ins, Cached(kDictInsert + which,
-                                                  fmt::format("INSERT INTO {}({}) VALUES(?1)",
-                                                              table, col)));
-      CANDOR_RETURN_IF_ERROR(ins->Bind(1, value).Run());
-      id = db_->LastInsertRowid();
-    }
-    cache.emplace(std::string(value), id);
-    return id;
+  Status QueueEvent(const EventRecord& e) override {
+    events_active_ = true;
+    return events_->Queue(e);
   }
 
-  Result<bool> InsertEvent(const EventRecord& e) override {
-    CANDOR_ASSIGN_OR_RETURN(auto type_id, DictId(0, e.type));
-    std::optional<std::int64_t> url_id, campaign_id;
-    if (!e.url.empty()) {
-      CANDOR_ASSIGN_OR_RETURN(url_id, DictId(1, e.url));
+  Result<std::int64_t> FlushEvents() override { return events_->Take(); }
+
+  Result<std::optional<SubjectKey>> FindOnReader(const BlindHash& h) {
+    if (!reader_) {
+      CANDOR_ASSIGN_OR_RETURN(reader_, Db::Open(db_->path(), false));
+      CANDOR_RETURN_IF_ERROR(reader_->Exec("PRAGMA query_only=ON"));
+      CANDOR_ASSIGN_OR_RETURN(Stmt s, reader_->Prepare(
+                                          "SELECT subject_key FROM blind_index WHERE hash = ?1"));
+      reader_find_ = std::make_unique<Stmt>(std::move(s));
     }
-    if (!e.campaign_id.empty()) {
-      CANDOR_ASSIGN_OR_RETURN(campaign_id, DictId(2, e.campaign_id));
-    }
-    CANDOR_ASSIGN_OR_RETURN(
-        Stmt * s, Cached(kInsertEvent,
-                         "INSERT OR IGNORE INTO events(subject_key, ts, type_id, url_id, "
-                         "campaign_id, value, event_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
-    s->Bind(1, e.subject)
-        .Bind(2, e.ts)
-        .Bind(3, type_id)
-        .BindOpt(4, url_id)
-        .BindOpt(5, campaign_id)
-        .BindOpt(6, e.value)
-        .BindTextOrNull(7, e.event_id);
-    CANDOR_RETURN_IF_ERROR(s->Run());
-    return db_->Changes() > 0;
+    reader_find_->BindBlob(1, h.data(), h.size());
+    CANDOR_ASSIGN_OR_RETURN(bool row, reader_find_->Step());
+    std::optional<SubjectKey> out;
+    if (row) out = reader_find_->Int(0);
+    reader_find_->Reset();
+    return out;
   }
 
   Result<bool> InsertConsent(const ConsentRecord& c) override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
     CANDOR_ASSIGN_OR_RETURN(
         Stmt * s,
         Cached(kInsertConsent,
@@ -373,6 +399,7 @@ class SqliteStore final : public Store {
   }
 
   Result<Upsert> UpsertOutcome(const OutcomeRecord& o) override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
     CANDOR_ASSIGN_OR_RETURN(
         Stmt * f, Cached(kFindOutcome, "SELECT value FROM outcomes WHERE subject_key = ?1 AND "
                                        "target = ?2 AND ts = ?3"));
@@ -392,6 +419,7 @@ class SqliteStore final : public Store {
 
   Result<Upsert> UpsertProtected(SubjectKey subject, std::string_view attribute,
                                  std::string_view value) override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
     CANDOR_ASSIGN_OR_RETURN(
         Stmt * f, Cached(kFindProtected, "SELECT value FROM protected_attributes WHERE "
                                          "subject_key = ?1 AND attribute = ?2"));
@@ -410,6 +438,7 @@ class SqliteStore final : public Store {
   }
 
   Result<Upsert> UpsertAttribute(const AttributeRecord& a) override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
     CANDOR_ASSIGN_OR_RETURN(
         Stmt * f, Cached(kFindAttribute, "SELECT number, text FROM subject_attributes WHERE "
                                          "subject_key = ?1 AND name = ?2"));
@@ -435,6 +464,7 @@ class SqliteStore final : public Store {
 
   Status ForEachEligibleSubject(std::string_view purpose, core::Instant as_of,
                                 const std::function<Status(const EligibleSubject&)>& fn) override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
     {
       CANDOR_ASSIGN_OR_RETURN(Stmt p, db_->Prepare("SELECT 1 FROM purposes WHERE name = ?1"));
       p.Bind(1, purpose);
@@ -466,6 +496,7 @@ class SqliteStore final : public Store {
   }
 
   Result<TableCounts> CountRows() override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
     TableCounts out;
     for (const char* t : {"accounts", "subjects", "subject_keys", "vault", "blind_index",
                           "subject_attributes", "events", "consent_events", "outcomes",
@@ -476,19 +507,29 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  // The ledger's statements run on this connection: the event writer must be idle
+  // (a failure it had is reported again by the next Drain or commit).
+  LedgerStore& ledger() override {
+    (void)events_->Drain();
+    return *ledger_;
+  }
+
   Db& db() { return *db_; }
 
-  void ClearCaches() {
-    for (auto& c : dict_cache_) c.clear();
+  // Ends the transaction's event stream: after a commit, or before a rollback
+  // (queued events are dropped; cached dictionary ids may be rolled back).
+  void EndTransaction(bool rollback) {
+    if (rollback) events_->Discard();
+    events_active_ = false;
+    subjects_dirty_ = false;
   }
 
  private:
   enum StmtSlot {
     kGetMeta, kSetMeta, kUpsertPurpose, kAccountExists, kUpsertAccount, kFindBlind,
     kInsertSubject, kInsertKey, kInsertVault, kUpdateSubject, kReadVault, kPutBlind,
-    kDeleteBlind, kInsertEvent, kInsertConsent, kFindOutcome, kUpsertOutcome, kFindProtected,
-    kUpsertProtected, kFindAttribute, kUpsertAttribute, kDictFind, kDictFind1, kDictFind2,
-    kDictInsert, kDictInsert1, kDictInsert2, kSlotCount
+    kDeleteBlind, kInsertConsent, kFindOutcome, kUpsertOutcome, kFindProtected,
+    kUpsertProtected, kFindAttribute, kUpsertAttribute, kFindSubjectId, kSlotCount
   };
 
   Result<Stmt*> Cached(int slot, std::string_view sql) {
@@ -543,14 +584,14 @@ class SqliteStore final : public Store {
   }
 
   std::unique_ptr<Db> db_;
+  std::unique_ptr<SqliteLedgerStore> ledger_;  // declared after db_: destroyed before it
+  std::unique_ptr<internal::EventWriter> events_;  // likewise
+  std::unique_ptr<Db> reader_;                     // read-only, for FindOnReader
+  std::unique_ptr<Stmt> reader_find_;
+  bool events_active_ = false;   // events queued in this transaction
+  bool subjects_dirty_ = false;  // subjects or blind index written in this transaction
   bool tx_open_ = false;
   std::array<std::unique_ptr<Stmt>, kSlotCount> stmts_;
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::array<std::unordered_map<std::string, std::int64_t, StringHash, std::equal_to<>>, 3>
-      dict_cache_;
 };
 
 }  // namespace

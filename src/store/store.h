@@ -38,6 +38,7 @@
 #include "core/ids.h"
 #include "core/status.h"
 #include "core/time.h"
+#include "store/ledger_store.h"
 
 namespace candor::store {
 
@@ -151,6 +152,8 @@ class Store {
   virtual core::Result<Upsert> UpsertAccount(const AccountRecord& a) = 0;
 
   virtual core::Result<std::optional<SubjectKey>> FindByBlindIndex(const BlindHash& h) = 0;
+  // The row key of a subject id, if the subject exists.
+  virtual core::Result<std::optional<SubjectKey>> FindBySubjectId(const core::SubjectId& id) = 0;
   virtual core::Result<SubjectKey> InsertSubject(const SubjectRecord& s, const Sealed& wrapped_key,
                                                  const Sealed& identifiers) = 0;
   virtual core::Status UpdateSubject(SubjectKey key, const SubjectRecord& s,
@@ -160,8 +163,13 @@ class Store {
   virtual core::Status PutBlindIndex(const BlindHash& h, SubjectKey key) = 0;
   virtual core::Status DeleteBlindIndex(const BlindHash& h) = 0;
 
-  // false when an event with the same non-empty event_id exists (skipped).
-  virtual core::Result<bool> InsertEvent(const EventRecord& e) = 0;
+  // Events are written in batches: QueueEvent copies the record (its strings
+  // need not outlive the call); FlushEvents writes what is queued and returns how
+  // many rows it inserted. An event whose non-empty event_id is already stored,
+  // or queued before it, is skipped. Commit() flushes too, but callers that count
+  // duplicates flush themselves.
+  virtual core::Status QueueEvent(const EventRecord& e) = 0;
+  virtual core::Result<std::int64_t> FlushEvents() = 0;
   // false when the identical consent event is already recorded.
   virtual core::Result<bool> InsertConsent(const ConsentRecord& c) = 0;
   virtual core::Result<Upsert> UpsertOutcome(const OutcomeRecord& o) = 0;
@@ -178,6 +186,10 @@ class Store {
       const std::function<core::Status(const EligibleSubject&)>& fn) = 0;
 
   virtual core::Result<TableCounts> CountRows() = 0;
+
+  // The ledger's tables (ledger_store.h), on this store's connection and inside its
+  // transactions. Owned by the Store.
+  virtual LedgerStore& ledger() = 0;
 };
 
 }  // namespace candor::store

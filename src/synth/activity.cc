@@ -16,7 +16,7 @@ using sv = std::string_view;
 
 constexpr core::Instant kSecond = core::kMillisPerSecond;
 
-constexpr sv kEventTypeNames[kEventTypes] = {"email_open", "email_click",  "page_view", "webinar",
+constexpr sv kEventTypeNames[kEventTypes] = {"email_open",   "email_click", "page_view", "webinar",
                                              "demo_request", "trial_start", "order"};
 
 // What one day's Poisson count is split into.
@@ -144,8 +144,8 @@ void ActivitySimulator::WriteEvent(const Contact& c, const Pending& e, std::int6
   out.EndRow();
 }
 
-void ActivitySimulator::Run(const Contact& c, const ConsentHistory& consents,
-                            ActivitySinks& sinks, ActivityTally& tally) {
+void ActivitySimulator::Run(const Contact& c, const ConsentHistory& consents, ActivitySinks& sinks,
+                            ActivityTally& tally) {
   const Account& account = population_.accounts()[c.account];
   const Department& department = Departments()[c.department];
   const auto index = static_cast<std::uint64_t>(c.index);
@@ -157,15 +157,12 @@ void ActivitySimulator::Run(const Contact& c, const ConsentHistory& consents,
   const double intent = c.intent;
   const double open_rate = RateOf(model::kEmailOpen, intent);
   const double click_p = std::min(model::kEmailClickCap, RateOf(model::kEmailClick, intent));
-  const int band = c.age_band < 0 ? 0 : c.age_band;
   double section_rate[kSections];
   section_rate[kPricing] = RateOf(model::kPricingView, intent);
   section_rate[kDocs] = RateOf(model::kDocsView, intent);
   section_rate[kBlog] = RateOf(model::kBlogView, intent);
   section_rate[kProduct] = RateOf(model::kProductView, intent);
-  section_rate[kCareers] =
-      model::kCareersView.base *
-      Exp(-model::kCareersAgeSlope * world_.bias.proxy_strength * static_cast<double>(band - 2));
+  section_rate[kCareers] = CareersRate(c.age_band < 0 ? 0 : c.age_band, world_.bias.proxy_strength);
   section_rate[kHome] = RateOf(model::kHomeView, intent);
   const double webinar_rate = RateOf(model::kWebinar, intent);
   const double demo_rate = RateOf(model::kDemoRequest, intent);
@@ -223,9 +220,9 @@ void ActivitySimulator::Run(const Contact& c, const ConsentHistory& consents,
         cached_key = key;
         const double pricing_weight =
             model::kConversionPricing * (1.0 - model::kDriftConversionPricing * x);
-        conversion_p = Sigmoid(model::kConversionBase + model::kConversionIntent * intent +
-                               model::kConversionDemo * d + model::kConversionTrial * t +
-                               pricing_weight * p);
+        conversion_p =
+            Sigmoid(model::kConversionBase + model::kConversionIntent * intent +
+                    model::kConversionDemo * d + model::kConversionTrial * t + pricing_weight * p);
       }
       if (rng.Uniform() < conversion_p) {
         core::Instant ts = OnDay(calendar_, *c.zone, day, SampleLocalSecondOfDay(rng));
@@ -248,9 +245,9 @@ void ActivitySimulator::Run(const Contact& c, const ConsentHistory& consents,
     // The day's events.
     double rates[kCategories];
     const double web = activity * model::kWebWeekday[wd] * (1.0 + model::kDriftWeb * x);
-    rates[kOpenCat] = email_ok ? open_rate * activity * model::kEmailWeekday[wd] *
-                                     (1.0 - model::kDriftEmail * x)
-                               : 0.0;
+    rates[kOpenCat] =
+        email_ok ? open_rate * activity * model::kEmailWeekday[wd] * (1.0 - model::kDriftEmail * x)
+                 : 0.0;
     rates[kPricingCat] = section_rate[kPricing] * web * (1.0 + model::kDriftPricing * x);
     rates[kDocsCat] = section_rate[kDocs] * web;
     rates[kBlogCat] = section_rate[kBlog] * web;
@@ -261,8 +258,7 @@ void ActivitySimulator::Run(const Contact& c, const ConsentHistory& consents,
     rates[kDemoCat] = demo_rate * activity * model::kWebWeekday[wd];
     rates[kTrialCat] = trial_rate * activity * model::kWebWeekday[wd] *
                        (demo_sum > 0 ? model::kTrialAfterDemoBoost : 1.0);
-    rates[kOrderCat] =
-        churned ? 0.0 : order_rate * engagement_order * model::kOrderWeekday[wd];
+    rates[kOrderCat] = churned ? 0.0 : order_rate * engagement_order * model::kOrderWeekday[wd];
     double total = 0;
     for (double r : rates) total += r;
     // A contact's daily total takes few distinct values (weekday x state), so

@@ -69,8 +69,8 @@ class ActivitySimulator {
   struct Pending {
     core::Instant ts;
     EventType type;
-    std::uint8_t section;   // page views: the web section
-    std::uint16_t path;     // index into the section's paths
+    std::uint8_t section;       // page views: the web section
+    std::uint16_t path;         // index into the section's paths
     std::int64_t campaign_day;  // email and webinar events: the send or webinar day
     std::int64_t cents;         // orders
   };

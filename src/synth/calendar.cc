@@ -27,7 +27,7 @@ std::int64_t LastSunday(int year, int month) {
 // The n-th (1-based) Sunday of a month.
 std::int64_t NthSunday(int year, int month, int n) {
   std::int64_t d = DayOf(year, month, 1);
-  return d + (7 - WeekdayOfDay(d)) % 7 + 7 * (n - 1);
+  return d + (7 - WeekdayOfDay(d)) % 7 + std::int64_t{7} * (n - 1);
 }
 
 void TwoDigits(int v, char* out) {

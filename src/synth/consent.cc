@@ -26,8 +26,9 @@ enum Source : std::uint8_t {
   kEmailLink,
   kCustomerService,
 };
-constexpr sv kSourceNames[] = {"web_form",          "webinar_signup", "crm_import", "trade_fair",
-                               "preference_center", "email_link",     "customer_service"};
+constexpr sv kSourceNames[] = {"web_form",        "webinar_signup",    "crm_import",
+                               "trade_fair",      "preference_center", "email_link",
+                               "customer_service"};
 
 enum Method : std::uint8_t {
   kNoMethod,
@@ -37,10 +38,12 @@ enum Method : std::uint8_t {
   kPreferenceForm,
   kWrittenRequest,
 };
-constexpr sv kMethodNames[] = {"",          "double_opt_in",     "checkbox",
-                               "unsubscribe_link", "preference_center", "written_request"};
+constexpr sv kMethodNames[] = {
+    "", "double_opt_in", "checkbox", "unsubscribe_link", "preference_center", "written_request"};
 
 constexpr core::Instant kSecond = core::kMillisPerSecond;
+// A double opt-in is confirmed 1 minute to 36 hours after the sign-up.
+constexpr std::int64_t kMaxConfirmSeconds = std::int64_t{36} * 3600;
 constexpr double kYearMillis = 365.0 * static_cast<double>(core::kMillisPerDay);
 
 // `from` plus an exponential waiting time with the given yearly rate.
@@ -92,13 +95,14 @@ void SimulateConsents(const World& world, const Contact& c, ConsentHistory& h) {
   Rng rng = Rng::ForStream(world.seed, model::kConsentStream, static_cast<std::uint64_t>(c.index));
   const auto source = static_cast<std::uint8_t>(rng.Categorical(model::kSourceWeights));
   const bool double_opt_in = source == kWebForm || source == kWebinarSignup;
-  const std::int64_t confirm = double_opt_in ? rng.Between(60, 36 * 3600) : rng.Between(0, 300);
+  const std::int64_t confirm =
+      double_opt_in ? rng.Between(60, kMaxConfirmSeconds) : rng.Between(0, 300);
   const bool profiling = rng.Bernoulli(model::kGrantProfiling);
   const double email_u = rng.Uniform();
   const bool late = rng.Bernoulli(model::kLateGrant);
   const double late_days = rng.Exponential(1.0 / model::kLateGrantMeanDays);
   const bool late_email = rng.Bernoulli(model::kLateGrantEmail);
-  const std::int64_t late_confirm = rng.Between(60, 36 * 3600);
+  const std::int64_t late_confirm = rng.Between(60, kMaxConfirmSeconds);
   const double withdraw_email = rng.Exponential(model::kWithdrawEmailPerYear);
   const double withdraw_profiling = rng.Exponential(model::kWithdrawProfilingPerYear);
   const double object_sales = rng.Exponential(model::kObjectSalesPerYear);
@@ -129,8 +133,7 @@ void SimulateConsents(const World& world, const Contact& c, ConsentHistory& h) {
   // Grants at creation (the double opt-in confirmation comes later), or later
   // at a webinar sign-up for some of those who declined.
   const core::Instant grant_ts = created + confirm * kSecond;
-  const core::Instant late_ts =
-      After(created, late_days / 365.0) + late_confirm * kSecond;
+  const core::Instant late_ts = After(created, late_days / 365.0) + late_confirm * kSecond;
   const std::uint8_t grant_method = double_opt_in ? kDoubleOptIn : kCheckbox;
   core::Instant profiling_from = kNever;
   core::Instant email_from = kNever;
@@ -147,8 +150,8 @@ void SimulateConsents(const World& world, const Contact& c, ConsentHistory& h) {
     if (email_u < model::kGrantEmailWithoutProfiling) email_from = grant_ts;
     if (late && late_ts != kNever) {
       profiling_from = late_ts;
-      ConsentRow& r = add(late_ts, Purpose::kProfiling, ConsentAction::kGrant, kWebinarSignup,
-                          kDoubleOptIn);
+      ConsentRow& r =
+          add(late_ts, Purpose::kProfiling, ConsentAction::kGrant, kWebinarSignup, kDoubleOptIn);
       r.has_evidence = true;
       Hex(token2, r.evidence);
       if (email_from == kNever && late_email) {
@@ -160,9 +163,9 @@ void SimulateConsents(const World& world, const Contact& c, ConsentHistory& h) {
   if (email_from != kNever) {
     const bool at_creation = !email_late;
     const bool doi = at_creation ? double_opt_in : true;
-    ConsentRow& r = add(email_from, Purpose::kEmailMarketing, ConsentAction::kGrant,
-                        at_creation ? source : std::uint8_t{kWebinarSignup},
-                        doi ? kDoubleOptIn : kCheckbox);
+    ConsentRow& r =
+        add(email_from, Purpose::kEmailMarketing, ConsentAction::kGrant,
+            at_creation ? source : std::uint8_t{kWebinarSignup}, doi ? kDoubleOptIn : kCheckbox);
     if (doi) {
       r.has_evidence = true;
       Hex(at_creation ? token1 : token2, r.evidence);

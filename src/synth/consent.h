@@ -33,7 +33,7 @@ struct ConsentRow {
   std::uint8_t source = 0;  // index into the source names (web_form, ...)
   std::uint8_t method = 0;  // index into the method names (0: none)
   bool has_evidence = false;
-  char evidence[64] = {};   // hex token of the double opt-in confirmation
+  char evidence[64] = {};  // hex token of the double opt-in confirmation
 };
 
 struct ConsentHistory {

@@ -159,11 +159,10 @@ core::Result<GenerateSummary> Generate(const GeneratorOptions& options,
   summary.start = world.start;
   summary.end = world.end;
   {
-    CANDOR_ASSIGN_OR_RETURN(
-        auto accounts,
-        Open(dir, "accounts.csv",
-             {"account_id", "name", "industry", "employees", "annual_revenue", "country",
-              "status", "created_at"}));
+    CANDOR_ASSIGN_OR_RETURN(auto accounts,
+                            Open(dir, "accounts.csv",
+                                 {"account_id", "name", "industry", "employees", "annual_revenue",
+                                  "country", "status", "created_at"}));
     for (const Account& a : population.accounts()) {
       WriteAccount(a, calendar, *accounts);
       const bool churn_written = a.churn_day >= 0 && a.churn_ts < world.end &&
@@ -175,18 +174,16 @@ core::Result<GenerateSummary> Generate(const GeneratorOptions& options,
   }
 
   CANDOR_ASSIGN_OR_RETURN(
-      auto contacts,
-      Open(dir, "contacts.csv",
-           {"contact_id", "account_id", "email", "first_name", "last_name", "job_title",
-            "seniority", "department", "country", "created_at", "phone", "time_zone", "language",
-            "is_minor"}));
+      auto contacts, Open(dir, "contacts.csv",
+                          {"contact_id", "account_id", "email", "first_name", "last_name",
+                           "job_title", "seniority", "department", "country", "created_at", "phone",
+                           "time_zone", "language", "is_minor"}));
   CANDOR_ASSIGN_OR_RETURN(auto attributes,
                           Open(dir, "attributes.csv", {"contact_id", "attribute", "value"}));
-  CANDOR_ASSIGN_OR_RETURN(
-      auto consents,
-      Open(dir, "consents.csv",
-           {"contact_id", "purpose", "action", "legal_basis", "source", "ts", "method",
-            "notice_version", "evidence"}));
+  CANDOR_ASSIGN_OR_RETURN(auto consents,
+                          Open(dir, "consents.csv",
+                               {"contact_id", "purpose", "action", "legal_basis", "source", "ts",
+                                "method", "notice_version", "evidence"}));
   CANDOR_ASSIGN_OR_RETURN(
       auto events, Open(dir, "events.csv",
                         {"contact_id", "type", "ts", "event_id", "url", "campaign_id", "value"}));

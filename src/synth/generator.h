@@ -25,7 +25,10 @@
 //   attributes.csv  contact_id,attribute,value          (gender, age_band)
 //   truth.csv       contact_id,target,ts,value          (every true outcome)
 // Every file is ordered by contact (accounts.csv by account), then by time.
-// Each file is written to FILE.tmp and renamed into place when complete.
+// Each file is written to FILE.tmp and renamed into place when complete. Ids:
+// A000001, C0000001, events E<contact, 7 digits>-<n, 5 digits> (D… in drift
+// runs); booleans true/false; order values EUR with two decimals; docs/GENERATOR.md
+// lists every value.
 //
 // Determinism: the output is a pure function of the options: identical options
 // give identical bytes, on any platform with IEEE-754 doubles (see random.h for
@@ -66,10 +69,9 @@ struct BiasParameters {
   double record_probability = 0.7;
   // Probability that a true conversion of anyone else is recorded. Default: 1.
   double other_record_probability = 1.0;
-  // Strength of the proxy: careers-page visits are proportional to
-  // exp(-0.6 * proxy_strength * (band - 2)) for age bands 0..4 ("18-24" .. "55+"),
-  // i.e. about 11:1 between the youngest and the oldest band at 1; 0 removes the
-  // proxy. Default: 1.
+  // Strength of the proxy: careers-page visits per 90 days are 3, 2.5, 2, 1.6
+  // and 0.1 from "18-24" to "55+" at 1, equal (2) at 0, and the ratios to 2
+  // are raised to this power in general (src/synth/model.h). Default: 1.
   double proxy_strength = 1.0;
 };
 
@@ -104,13 +106,13 @@ struct GenerateSummary {
   core::Instant start = 0;  // first instant of the period
   core::Instant end = 0;    // exclusive
   std::int64_t accounts = 0;
-  std::int64_t contacts = 0;   // rows of contacts.csv (base population + drift arrivals)
-  std::int64_t arrivals = 0;   // contacts that joined after drift_from (drift runs only)
+  std::int64_t contacts = 0;  // rows of contacts.csv (base population + drift arrivals)
+  std::int64_t arrivals = 0;  // contacts that joined after drift_from (drift runs only)
   std::int64_t events = 0;
   std::int64_t consents = 0;
-  std::int64_t outcomes = 0;   // rows of outcomes.csv
+  std::int64_t outcomes = 0;  // rows of outcomes.csv
   std::int64_t attributes = 0;
-  std::int64_t truth = 0;      // rows of truth.csv
+  std::int64_t truth = 0;  // rows of truth.csv
   std::int64_t conversions_true = 0;
   std::int64_t conversions_recorded = 0;
   std::int64_t churned_accounts = 0;  // customer accounts that churned in the written span

@@ -13,15 +13,15 @@ namespace candor::synth::model {
 
 // Random streams: Rng::ForStream(seed, kind, entity index).
 enum StreamKind : std::uint64_t {
-  kAccountStream = 1,   // an account's firmographics and engagement
-  kChurnStream = 2,     // an account's daily churn draws
-  kProfileStream = 3,   // a contact's static profile
-  kConsentStream = 4,   // a contact's consent history
-  kActivityStream = 5,  // a contact's daily events and conversions
-  kLabelStream = 6,     // whether each true conversion is recorded (the bias)
-  kNameKey = 7,         // keys of the name permutations
-  kEngagementNoise = 8, // month-by-month engagement noise (stateless hash)
-  kBrandKey = 9,        // key of the account-name permutation
+  kAccountStream = 1,    // an account's firmographics and engagement
+  kChurnStream = 2,      // an account's daily churn draws
+  kProfileStream = 3,    // a contact's static profile
+  kConsentStream = 4,    // a contact's consent history
+  kActivityStream = 5,   // a contact's daily events and conversions
+  kLabelStream = 6,      // whether each true conversion is recorded (the bias)
+  kNameKey = 7,          // keys of the name permutations
+  kEngagementNoise = 8,  // month-by-month engagement noise (stateless hash)
+  kBrandKey = 9,         // key of the account-name permutation
 };
 
 // ---- accounts ----------------------------------------------------------------
@@ -82,18 +82,22 @@ inline constexpr Rate kEmailOpen = {0.085, 0.5};
 inline constexpr Rate kEmailClick = {0.18, 0.4};  // probability per open, capped
 inline constexpr double kEmailClickCap = 0.6;
 inline constexpr Rate kPricingView = {0.006, 1.0};
-inline constexpr Rate kDocsView = {0.025, 0.6};
-inline constexpr Rate kBlogView = {0.045, 0.0};
-inline constexpr Rate kProductView = {0.030, 0.3};
-inline constexpr Rate kCareersView = {0.012, 0.0};  // times the age factor (bias.h)
-inline constexpr Rate kHomeView = {0.025, 0.0};
+inline constexpr Rate kDocsView = {0.028, 0.6};
+inline constexpr Rate kBlogView = {0.050, 0.0};
+inline constexpr Rate kProductView = {0.035, 0.3};
+inline constexpr Rate kHomeView = {0.030, 0.0};
 inline constexpr Rate kWebinar = {0.0035, 0.5};
 inline constexpr Rate kDemoRequest = {0.0009, 1.1};
 inline constexpr Rate kTrialStart = {0.0005, 1.1};
 inline constexpr double kTrialAfterDemoBoost = 4.0;  // within 30 days of a demo request
 inline constexpr Rate kOrder = {0.02, 0.0};          // times department order factor
-// Careers proxy: factor exp(-kCareersAgeSlope * proxy_strength * (band - 2)).
-inline constexpr double kCareersAgeSlope = 0.6;
+// The careers proxy: careers-page visits per day by age band b ("18-24" .. "55+";
+// minors count as 18-24), r(b) = r2 * (kCareersByBand[b] / r2)^proxy_strength
+// with r2 = kCareersByBand[2]. At strength 1 that is 3, 2.5, 2, 1.6 and 0.1
+// visits per 90 days: monotone in age with a step at 55, so that the absence of
+// careers visits points at the 55+ band. Age enters nothing else but the label
+// recording.
+inline constexpr double kCareersByBand[5] = {3.0 / 90, 2.5 / 90, 2.0 / 90, 1.6 / 90, 0.1 / 90};
 // Customers' contacts: email and web rates times exp(beta * e), orders times
 // exp(beta * e); after the account churned every rate is times kChurnedActivity
 // and orders stop.
@@ -156,9 +160,9 @@ inline constexpr double kObjectSegmentationPerYear = 0.01;
 inline constexpr double kObjectProfilingPerYear = 0.005;
 
 // ---- drift (X = --drift, applied from the UTC day containing --from) --------------
-inline constexpr double kDriftEmail = 0.4;       // email opens times (1 - 0.4 X)
-inline constexpr double kDriftWeb = 0.5;         // every page view times (1 + 0.5 X)
-inline constexpr double kDriftPricing = 1.0;     // pricing views also times (1 + X)
+inline constexpr double kDriftEmail = 0.4;              // email opens times (1 - 0.4 X)
+inline constexpr double kDriftWeb = 0.5;                // every page view times (1 + 0.5 X)
+inline constexpr double kDriftPricing = 1.0;            // pricing views also times (1 + X)
 inline constexpr double kDriftConversionPricing = 0.5;  // b_p times (1 - 0.5 X)
 inline constexpr double kDriftArrivalsPerYear = 0.25;   // new contacts: 0.25 X N per year
 inline constexpr double kDriftIndustryBoost = 4.0;      // their software, healthcare

@@ -14,6 +14,9 @@ namespace {
 
 constexpr core::Instant kSecond = core::kMillisPerSecond;
 constexpr core::Instant kDay = core::kMillisPerDay;
+// Accounts are created and churn between 08:00 and 17:00 UTC (seconds of the day).
+constexpr std::int64_t kOfficeOpen = std::int64_t{8} * 3600;
+constexpr std::int64_t kOfficeClose = std::int64_t{17} * 3600;
 
 template <typename T, typename F>
 std::vector<double> WeightsOf(std::span<const T> items, F weight) {
@@ -73,6 +76,12 @@ World World::From(const GeneratorOptions& o) {
   return w;
 }
 
+double CareersRate(int band, double proxy_strength) {
+  const double mid = model::kCareersByBand[2];
+  return mid *
+         Exp(proxy_strength * Log(model::kCareersByBand[static_cast<std::size_t>(band)] / mid));
+}
+
 int SampleLocalSecondOfDay(Rng& rng) {
   if (rng.Uniform() < model::kWorkingHoursShare) {
     double h = rng.Normal(model::kWorkingHoursMean, model::kWorkingHoursSd);
@@ -101,8 +110,7 @@ Population::Population(const World& world, const Calendar& calendar)
   const double boost = 1.0 + model::kDriftIndustryBoost * world.drift;
   for (std::size_t a = 0; a < accounts_.size(); ++a) {
     const Account& acc = accounts_[a];
-    weights[a] =
-        Exp(model::kAccountPickExponent * Log(static_cast<double>(acc.employees)));
+    weights[a] = Exp(model::kAccountPickExponent * Log(static_cast<double>(acc.employees)));
     const std::string_view industry = Industries()[acc.industry].name;
     const bool favoured = industry == "software" || industry == "healthcare";
     arrival_weights[a] = weights[a] * (favoured ? boost : 1.0);
@@ -145,20 +153,20 @@ void Population::MakeAccount(std::size_t a) {
   acc.industry = rng.Categorical(kIndustryWeights.data(), kIndustryWeights.size());
   acc.country = rng.Categorical(kCountryWeights.data(), kCountryWeights.size());
   const Industry& industry = industries[acc.industry];
-  double employees = std::floor(
-      rng.LogNormal(model::kEmployeesLogMedian, model::kEmployeesLogSigma) + 0.5);
+  double employees =
+      std::floor(rng.LogNormal(model::kEmployeesLogMedian, model::kEmployeesLogSigma) + 0.5);
   employees = std::clamp(employees, model::kEmployeesMin, model::kEmployeesMax);
   acc.employees = static_cast<std::int64_t>(employees);
   const double revenue =
       employees * industry.revenue_per_employee * rng.LogNormal(0, model::kRevenueLogSigma);
   acc.annual_revenue = static_cast<std::int64_t>(std::floor(revenue / 1000.0 + 0.5)) * 1000;
-  acc.size_z = std::clamp(
-      (Log(employees) - model::kEmployeesLogMedian) / model::kEmployeesLogSigma, -2.5, 2.5);
+  acc.size_z = std::clamp((Log(employees) - model::kEmployeesLogMedian) / model::kEmployeesLogSigma,
+                          -2.5, 2.5);
   acc.customer = rng.Bernoulli(Sigmoid(model::kCustomerBase + model::kCustomerSize * acc.size_z +
                                        model::kCustomerFit * industry.fit));
   const std::int64_t age_days = rng.Between(model::kAccountMinAgeDays, model::kAccountMaxAgeDays);
   acc.created_at = core::FromDays(world_.start_day - age_days) +
-                   rng.Between(8 * 3600, 17 * 3600) * kSecond;
+                   rng.Between(kOfficeOpen, kOfficeClose) * kSecond;
   acc.engagement0 = rng.Normal(model::kEngagementMean, model::kEngagementSd);
   acc.engagement_slope = rng.Normal(model::kEngagementSlopeMean, model::kEngagementSlopeSd);
 
@@ -199,12 +207,11 @@ void Population::SimulateChurn(Account& acc, std::size_t a) {
     const std::int64_t month = (day - world_.start_day) / 30;
     if (month != cached_month) {
       cached_month = month;
-      hazard = model::kChurnHazardBase *
-               Exp(-model::kChurnEngagementBeta * Engagement(a, month));
+      hazard = model::kChurnHazardBase * Exp(-model::kChurnEngagementBeta * Engagement(a, month));
     }
     if (rng.Uniform() < hazard) {
-      const core::Instant ts =
-          std::max(world_.start, core::FromDays(day) + rng.Between(8 * 3600, 17 * 3600) * kSecond);
+      const core::Instant ts = std::max(
+          world_.start, core::FromDays(day) + rng.Between(kOfficeOpen, kOfficeClose) * kSecond);
       if (ts < world_.end) {
         acc.churn_day = day;
         acc.churn_ts = ts;
@@ -216,14 +223,14 @@ void Population::SimulateChurn(Account& acc, std::size_t a) {
 
 void Population::NameContact(Contact& c, Rng& rng) {
   const Country& country = Countries()[c.country];
-  const NameGroup& group = *country.names;
+  const std::size_t group_index = country.name_group;
+  const NameGroup& group = NameGroups()[group_index];
   bool female = c.gender == Gender::kFemale;
   const bool either = rng.Bernoulli(0.5);
   if (c.gender == Gender::kDiverse) female = either;
   const std::span<const Name> firsts = female ? group.female : group.male;
-  const auto group_index = static_cast<std::uint64_t>(&group - NameGroups().data());
-  const std::uint64_t key = (static_cast<std::uint64_t>(c.account) << 8) | (group_index << 1) |
-                            (female ? 1u : 0u);
+  const std::uint64_t key =
+      (static_cast<std::uint64_t>(c.account) << 8) | (group_index << 1) | (female ? 1u : 0u);
   const std::uint32_t k = name_counters_[key]++;
   const std::uint64_t pairs = firsts.size() * group.surnames.size();
   const Permutation perm(pairs, Hash64(world_.seed, model::kNameKey, key));
@@ -251,8 +258,8 @@ Contact Population::MakeContact(std::int64_t index) {
   static const std::vector<double> kDepartmentWeights =
       WeightsOf(Departments(), [](const Department& x) { return x.weight; });
 
-  c.account = (c.arrival && arrival_picker_) ? arrival_picker_->Sample(rng)
-                                             : account_picker_.Sample(rng);
+  c.account =
+      (c.arrival && arrival_picker_) ? arrival_picker_->Sample(rng) : account_picker_.Sample(rng);
   const Account& account = accounts_[c.account];
   const bool foreign = rng.Bernoulli(model::kForeignShare);
   const std::size_t other = rng.Categorical(kCountryWeights.data(), kCountryWeights.size());
@@ -298,8 +305,7 @@ Contact Population::MakeContact(std::int64_t index) {
              static_cast<core::Instant>(u * static_cast<double>(world_.growth_days * kDay));
   }
   const int local_second = SampleLocalSecondOfDay(rng);
-  c.created_at = std::max(
-      lower, OnDay(calendar_, *c.zone, FloorDiv(approx, kDay), local_second));
+  c.created_at = std::max(lower, OnDay(calendar_, *c.zone, FloorDiv(approx, kDay), local_second));
   if (c.created_at >= world_.end) c.created_at = world_.end - kSecond;
 
   const bool phone_missing = rng.Bernoulli(model::kPhoneMissingShare);

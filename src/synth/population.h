@@ -46,7 +46,7 @@ struct World {
 };
 
 struct Account {
-  std::string id;      // "A000001"
+  std::string id;  // "A000001"
   std::string name;
   std::string domain;  // "nordwind.example"
   std::size_t industry = 0;
@@ -117,11 +117,12 @@ class Population {
   std::unordered_map<std::uint64_t, std::uint32_t> name_counters_;
 };
 
+// Careers-page visits per day for an age band index (model.h).
+double CareersRate(int band, double proxy_strength);
 // Local seconds of the day for activity: working hours or any time (model.h).
 int SampleLocalSecondOfDay(Rng& rng);
 // The UTC instant on `day` whose local clock time in `zone` is `local_second`,
 // folded into that UTC day so that everything generated for a day stays in it.
-core::Instant OnDay(const Calendar& calendar, const Zone& zone, std::int64_t day,
-                    int local_second);
+core::Instant OnDay(const Calendar& calendar, const Zone& zone, std::int64_t day, int local_second);
 
 }  // namespace candor::synth

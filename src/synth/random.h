@@ -86,7 +86,7 @@ class Rng {
   }
 
  private:
-  std::uint64_t s_[4];
+  std::uint64_t s_[4] = {};
 };
 
 // Vose's alias method: O(n) construction, O(1) draws from a fixed discrete

@@ -35,24 +35,24 @@ struct NameGroup {
 
 struct ZoneChoice {
   Zone zone;
-  double weight;
+  double weight = 0;
 };
 
 struct Country {
-  std::string_view code;  // ISO 3166-1 alpha-2
-  double weight;          // share of accounts
-  const NameGroup* names;
+  std::string_view code;   // ISO 3166-1 alpha-2
+  double weight;           // share of accounts
+  std::size_t name_group;  // index into NameGroups()
   std::string_view language;
-  std::string_view calling_code;          // "+49"
+  std::string_view calling_code;  // "+49"
   std::span<const std::string_view> area_codes;
   std::span<const ZoneChoice> zones;
-  std::string_view legal_form;            // "GmbH"
+  std::string_view legal_form;  // "GmbH"
 };
 
 struct Industry {
-  std::string_view name;  // snake_case, as written to accounts.csv
-  double weight;          // share of accounts
-  double fit;             // product fit, enters the latent intent
+  std::string_view name;        // snake_case, as written to accounts.csv
+  double weight;                // share of accounts
+  double fit;                   // product fit, enters the latent intent
   double revenue_per_employee;  // EUR, median
   std::string_view words[3];    // sector words used in account names
 };
@@ -62,18 +62,18 @@ inline constexpr int kAgeBands = 5;
 struct Seniority {
   std::string_view name;
   double weight;
-  double intent;                 // contribution to the latent intent
-  double age_band[kAgeBands];    // P(age band | seniority)
+  double intent;               // contribution to the latent intent
+  double age_band[kAgeBands];  // P(age band | seniority)
 };
 
 struct Department {
   std::string_view name;
   double weight;
-  double fit;            // contribution to the latent intent
-  double order_factor;   // how often customers' contacts in it place orders
-  std::string_view display;   // "Marketing"
-  std::string_view role;      // "Marketing Specialist"
-  std::string_view chief;     // "Chief Marketing Officer"
+  double fit;                // contribution to the latent intent
+  double order_factor;       // how often customers' contacts in it place orders
+  std::string_view display;  // "Marketing"
+  std::string_view role;     // "Marketing Specialist"
+  std::string_view chief;    // "Chief Marketing Officer"
 };
 
 std::span<const Country> Countries();

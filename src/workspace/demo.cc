@@ -57,7 +57,7 @@ core::Result<DemoSummary> RunDemo(const DemoOptions& options, const DemoProgress
         progress(stage, static_cast<std::int64_t>(bytes), static_cast<std::int64_t>(total));
       }
     };
-    CANDOR_ASSIGN_OR_RETURN(ingest::Report r, ingest::Run(*ws.store, ws.config, *ws.vault, req));
+    CANDOR_ASSIGN_OR_RETURN(ingest::Report r, ingest::Run(*ws.store, ws.config, *ws.vault, *ws.ledger, req));
     if (!r.committed) {
       std::string first = r.errors.empty() ? "" : ingest::FormatError(r.errors.front());
       return core::Internal(fmt::format("the generated {} did not import: {}", file, first));

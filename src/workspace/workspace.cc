@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,7 @@
 
 #include "core/ids.h"
 #include "core/time.h"
+#include "ledger/ledger.h"
 #include "store/sqlite_store.h"
 
 namespace candor::workspace {
@@ -23,6 +25,36 @@ std::string ResolveDir(const std::string& flag) {
   if (const char* env = std::getenv("CANDOR_WORKSPACE"); env != nullptr && *env != '\0') return env;
   return ".";
 }
+
+namespace {
+
+// The ledger's origin for this store: "<workspace name>/<workspace id>".
+Result<std::string> LedgerOrigin(store::Store& store, const core::Config& config) {
+  CANDOR_ASSIGN_OR_RETURN(std::optional<std::string> id, store.GetMeta("workspace_id"));
+  return ledger::OriginFor(config.name, id.value_or("unknown"));
+}
+
+// The first ledger entry of a workspace, inside Init's transaction.
+Status RecordInit(store::Store& store, const core::WorkspaceKeys& keys, const core::Config& config,
+                  std::string_view config_text, const std::string& workspace_id) {
+  CANDOR_ASSIGN_OR_RETURN(std::string origin, LedgerOrigin(store, config));
+  CANDOR_ASSIGN_OR_RETURN(ledger::Ledger log, ledger::Ledger::Open(store, keys, origin));
+  CANDOR_ASSIGN_OR_RETURN(int schema, store.SchemaVersion());
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(config_text.data());
+  ledger::EntryInput entry;
+  entry.type = "workspace.init";
+  entry.time = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+  entry.actor = ledger::DefaultActor();
+  entry.payload = {{"workspace_id", workspace_id},
+                   {"config_sha256", ledger::ToHex(ledger::Sha256({bytes, config_text.size()}))},
+                   {"schema_version", schema}};
+  CANDOR_RETURN_IF_ERROR(log.Append(entry).status());
+  return log.SignHead().status();
+}
+
+}  // namespace
 
 Result<Workspace> Open(const std::string& dir) {
   fs::path toml = fs::path(dir) / "candor.toml";
@@ -48,7 +80,32 @@ Result<Workspace> Open(const std::string& dir) {
     CANDOR_RETURN_IF_ERROR(tx->Commit());
   }
   ws.vault = std::make_unique<privacy::Vault>(ws.keys);
+  CANDOR_ASSIGN_OR_RETURN(std::string origin, LedgerOrigin(*ws.store, ws.config));
+  CANDOR_ASSIGN_OR_RETURN(ledger::Ledger log, ledger::Ledger::Open(*ws.store, ws.keys, origin));
+  ws.ledger = std::make_unique<ledger::Ledger>(std::move(log));
   return ws;
+}
+
+Result<store::SubjectKey> ResolveSubject(Workspace& ws, const SubjectSelector& which) {
+  int given = !which.subject.empty() + !which.contact.empty() + !which.email.empty();
+  if (given != 1) {
+    return core::InvalidArgument("name the subject with exactly one of --subject, --contact, --email");
+  }
+  std::optional<store::SubjectKey> key;
+  if (!which.subject.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(core::SubjectId id, core::SubjectId::FromHex(which.subject));
+    CANDOR_ASSIGN_OR_RETURN(key, ws.store->FindBySubjectId(id));
+  } else if (!which.contact.empty()) {
+    CANDOR_ASSIGN_OR_RETURN(
+        key, ws.store->FindByBlindIndex(ws.vault->Blind(privacy::BlindKind::kContactId, which.contact)));
+  } else {
+    auto email = privacy::NormalizeEmail(which.email);
+    if (!email.ok()) return core::InvalidArgument("--email " + email.status().message());
+    CANDOR_ASSIGN_OR_RETURN(key,
+                            ws.store->FindByBlindIndex(ws.vault->Blind(privacy::BlindKind::kEmail, *email)));
+  }
+  if (!key) return core::NotFound("no data held for this subject");
+  return *key;
 }
 
 Result<InitResult> Init(const std::string& dir, const std::string& config_file) {
@@ -123,6 +180,7 @@ Result<InitResult> Init(const std::string& dir, const std::string& config_file) 
     if (!tx.ok()) return undo(tx.status());
     Status s = (*st)->SetMeta("workspace_id", result.workspace_id);
     if (s.ok()) s = (*st)->SyncPurposes(cfg.purposes);
+    if (s.ok()) s = RecordInit(**st, *keys, cfg, text, result.workspace_id);
     if (s.ok()) s = (*tx)->Commit();
     if (!s.ok()) return undo(s);
   }

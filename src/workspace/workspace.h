@@ -17,6 +17,7 @@
 #include "core/config.h"
 #include "core/keys.h"
 #include "core/status.h"
+#include "ledger/ledger.h"
 #include "privacy/vault.h"
 #include "store/store.h"
 
@@ -28,6 +29,8 @@ struct Workspace {
   std::unique_ptr<store::Store> store;
   std::unique_ptr<privacy::Vault> vault;
   core::WorkspaceKeys keys;
+  // The ledger of `store` (origin "<config name>/<workspace id>" unless already fixed).
+  std::unique_ptr<ledger::Ledger> ledger;
 };
 
 // The workspace directory: `flag` if non-empty, else $CANDOR_WORKSPACE, else ".".
@@ -38,6 +41,20 @@ std::string ResolveDir(const std::string& flag);
 // configuration, errors of the key provider and the store.
 core::Result<Workspace> Open(const std::string& dir);
 
+// How a command names one data subject (DESIGN.md, Command line): by the 32-hex
+// subject id shown in scores and decisions (--subject), by the CRM's contact id
+// (--contact) or by email (--email); the last two go through the blind index.
+struct SubjectSelector {
+  std::string subject;
+  std::string contact;
+  std::string email;
+};
+
+// The subject's row key. InvalidArgument when not exactly one selector is given
+// or the subject id is malformed; NotFound ("no data held for this subject") when
+// nothing matches. Messages never repeat the identifier.
+core::Result<store::SubjectKey> ResolveSubject(Workspace& ws, const SubjectSelector& which);
+
 struct InitResult {
   std::string dir;
   bool keys_in_files = true;  // false: the CANDOR_*_KEY variables are used
@@ -47,7 +64,9 @@ struct InitResult {
 // Creates a workspace in `dir` (created if missing): candor.toml with every
 // setting commented (or a copy of `config_file` after validating it), the keys,
 // and the database. AlreadyExists when DIR already holds candor.toml or
-// candor.db. On failure nothing it created is left behind.
+// candor.db. The ledger's first entry, "workspace.init" (payload: workspace_id,
+// config_sha256, schema_version), is appended and signed in the transaction that
+// creates the database. On failure nothing it created is left behind.
 core::Result<InitResult> Init(const std::string& dir, const std::string& config_file = "");
 
 }  // namespace candor::workspace

@@ -33,7 +33,7 @@ std::string TempPath(const std::string& suffix) {
     if (c == '/') c = '_';
   }
   return (std::filesystem::path(::testing::TempDir()) /
-          ("candor_" + name + "_" + std::to_string(++counter) + suffix))
+          ("candor_" + name + "_" + std::to_string(::getpid()) + "_" + std::to_string(++counter) + suffix))
       .string();
 }
 

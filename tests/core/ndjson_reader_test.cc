@@ -34,7 +34,7 @@ std::string TempPath(const std::string& suffix) {
     if (c == '/') c = '_';
   }
   return (std::filesystem::path(::testing::TempDir()) /
-          Cat("candor_", name, "_", std::to_string(++counter), suffix))
+          Cat("candor_", name, "_", std::to_string(::getpid()), "_", std::to_string(++counter), suffix))
       .string();
 }
 

@@ -42,6 +42,9 @@ class IngestFixture {
     EXPECT_TRUE(store_->SyncPurposes(config_.purposes).ok());
     EXPECT_TRUE((*tx)->Commit().ok());
     vault_ = std::make_unique<privacy::Vault>(FixedKeys());
+    auto ledger = ledger::Ledger::Open(*store_, FixedKeys(), "candor.test/ingest");
+    EXPECT_TRUE(ledger.ok()) << ledger.status().ToString();
+    ledger_ = std::make_unique<ledger::Ledger>(std::move(ledger).value());
   }
   ~IngestFixture() {
     store_.reset();
@@ -63,7 +66,7 @@ class IngestFixture {
     r.mapping = mapping;
     r.format = format;
     r.now = 1'780'000'000'000;
-    auto rep = Run(*store_, config_, *vault_, r);
+    auto rep = Run(*store_, config_, *vault_, *ledger_, r);
     EXPECT_TRUE(rep.ok()) << rep.status().ToString();
     return rep.ok() ? *rep : Report{};
   }
@@ -112,12 +115,14 @@ class IngestFixture {
   const std::filesystem::path& dir() const { return dir_; }
   store::Store& store() { return *store_; }
   core::Config& config() { return config_; }
+  ledger::Ledger& ledger() { return *ledger_; }
 
  private:
   std::filesystem::path dir_;
   core::Config config_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<privacy::Vault> vault_;
+  std::unique_ptr<ledger::Ledger> ledger_;
 };
 
 }  // namespace candor::ingest::testing

@@ -240,11 +240,11 @@ TEST(IngestTest, MappingChoiceErrorsAreClear) {
   r.kind = Kind::kFlat;
   r.files = {fx.Write("x.csv", "a\n1\n")};
   privacy::Vault vault(FixedKeys());
-  auto rep = ingest::Run(fx.store(), fx.config(), vault, r);
+  auto rep = ingest::Run(fx.store(), fx.config(), vault, fx.ledger(), r);
   ASSERT_FALSE(rep.ok());
   EXPECT_THAT(rep.status().message(), HasSubstr("has no flat mapping"));
   r.mapping = "nope";
-  rep = ingest::Run(fx.store(), fx.config(), vault, r);
+  rep = ingest::Run(fx.store(), fx.config(), vault, fx.ledger(), r);
   EXPECT_THAT(rep.status().message(), HasSubstr("no mapping 'nope'"));
 }
 

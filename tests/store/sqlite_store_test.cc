@@ -3,6 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "store/sqlite.h"
@@ -15,8 +19,10 @@ namespace fs = std::filesystem;
 class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // Unique per process: several builds may run these tests at once.
     dir_ = fs::path(::testing::TempDir()) /
-           ("store_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+           fmt::format("candor_store_{}_{}",
+                       ::testing::UnitTest::GetInstance()->current_test_info()->name(), ::getpid());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     SqliteOptions o;
@@ -198,13 +204,23 @@ TEST_F(SqliteStoreTest, EventsAreDeduplicatedByEventId) {
   auto tx = store_->BeginWrite();
   SubjectKey a = AddSubject();
   EventRecord e{a, 1000, "page_view", "E1", "/pricing", "", std::nullopt};
-  EXPECT_TRUE(*store_->InsertEvent(e));
-  EXPECT_FALSE(*store_->InsertEvent(e));
+  ASSERT_TRUE(store_->QueueEvent(e).ok());
+  ASSERT_TRUE(store_->QueueEvent(e).ok());  // a duplicate within the batch
+  EXPECT_EQ(*store_->FlushEvents(), 1);
+  ASSERT_TRUE(store_->QueueEvent(e).ok());  // a duplicate of a stored event
   EventRecord no_id{a, 1000, "page_view", "", "/pricing", "", std::nullopt};
-  EXPECT_TRUE(*store_->InsertEvent(no_id));
-  EXPECT_TRUE(*store_->InsertEvent(no_id));
+  ASSERT_TRUE(store_->QueueEvent(no_id).ok());
+  ASSERT_TRUE(store_->QueueEvent(no_id).ok());
+  EXPECT_EQ(*store_->FlushEvents(), 2);
+  // More than one batch, with a duplicate across the batch boundary.
+  std::vector<std::string> ids;
+  for (int i = 0; i < 300; ++i) ids.push_back(fmt::format("B{}", i % 250));
+  for (const auto& id : ids) {
+    ASSERT_TRUE(store_->QueueEvent({a, 5, "email_open", id, "", "CMP-1", 1.5}).ok());
+  }
+  EXPECT_EQ(*store_->FlushEvents(), 250);
   ASSERT_TRUE((*tx)->Commit().ok());
-  EXPECT_EQ(store_->CountRows()->rows.at("events"), 3);
+  EXPECT_EQ(store_->CountRows()->rows.at("events"), 253);
   EXPECT_EQ(store_->CountRows()->rows.at("urls"), 1);
 }
 
@@ -212,14 +228,52 @@ TEST_F(SqliteStoreTest, RolledBackDictionaryEntriesAreNotReused) {
   {
     auto tx = store_->BeginWrite();
     SubjectKey a = AddSubject();
-    EXPECT_TRUE(*store_->InsertEvent({a, 1, "webinar", "", "", "", std::nullopt}));
+    EXPECT_TRUE(store_->QueueEvent({a, 1, "webinar", "", "", "", std::nullopt}).ok());
+    EXPECT_EQ(*store_->FlushEvents(), 1);
   }
   auto tx = store_->BeginWrite();
   SubjectKey a = AddSubject();
-  auto r = store_->InsertEvent({a, 1, "webinar", "", "", "", std::nullopt});
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
-  ASSERT_TRUE((*tx)->Commit().ok());
+  ASSERT_TRUE(store_->QueueEvent({a, 1, "webinar", "", "", "", std::nullopt}).ok());
+  ASSERT_TRUE((*tx)->Commit().ok());  // Commit flushes queued events
+  EXPECT_EQ(store_->CountRows()->rows.at("events"), 1);
   EXPECT_EQ(store_->CountRows()->rows.at("event_types"), 1);
+}
+
+TEST_F(SqliteStoreTest, RollbackDropsQueuedEventsAndTheWriterRecovers) {
+  SubjectKey a = 0;
+  {
+    auto tx = store_->BeginWrite();
+    a = AddSubject();
+    for (int i = 0; i < 1000; ++i) {
+      ASSERT_TRUE(store_->QueueEvent({a, i, "page_view", fmt::format("R{}", i), "/x", "", 1.0}).ok());
+    }
+  }  // rolled back with ~1000 events queued or in flight
+  EXPECT_EQ(store_->CountRows()->rows.at("events"), 0);
+  EXPECT_EQ(store_->CountRows()->rows.at("urls"), 0);
+  auto tx = store_->BeginWrite();
+  a = AddSubject();
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_TRUE(store_->QueueEvent({a, i, "page_view", fmt::format("R{}", i), "/x", "", 1.0}).ok());
+  }
+  // Reads in the middle of a stream see every event queued before them.
+  EXPECT_EQ(store_->CountRows()->rows.at("events"), 1000);
+  EXPECT_EQ(*store_->FlushEvents(), 1000);
+  ASSERT_TRUE((*tx)->Commit().ok());
+  EXPECT_EQ(store_->CountRows()->rows.at("events"), 1000);
+}
+
+TEST_F(SqliteStoreTest, DeletingASubjectDeletesItsEvents) {
+  auto tx = store_->BeginWrite();
+  SubjectKey a = AddSubject(), b = AddSubject();
+  ASSERT_TRUE(store_->QueueEvent({a, 1, "webinar", "", "", "", std::nullopt}).ok());
+  ASSERT_TRUE(store_->QueueEvent({b, 1, "webinar", "", "", "", std::nullopt}).ok());
+  ASSERT_TRUE((*tx)->Commit().ok());
+  auto db = sqlite::Db::Open((dir_ / "candor.db").string(), false);
+  ASSERT_TRUE(
+      (*db)->Exec(fmt::format("PRAGMA foreign_keys=ON; DELETE FROM subjects WHERE subject_key = {}", a))
+          .ok());
+  EXPECT_EQ(store_->CountRows()->rows.at("events"), 1);
+  EXPECT_EQ(store_->CountRows()->rows.at("vault"), 1);
 }
 
 TEST_F(SqliteStoreTest, UpsertsReportWhatChanged) {

@@ -27,7 +27,7 @@ TEST(CalendarTest, FormatsLikeCore) {
 }
 
 TEST(CalendarTest, Weekdays) {
-  EXPECT_EQ(WeekdayOfDay(0), 4);  // 1970-01-01, a Thursday
+  EXPECT_EQ(WeekdayOfDay(0), 4);                              // 1970-01-01, a Thursday
   EXPECT_EQ(WeekdayOfDay(core::ToDays(At(2026, 11, 1))), 0);  // a Sunday
   EXPECT_EQ(WeekdayOfDay(-1), 3);
 }
@@ -37,7 +37,9 @@ TEST(CalendarTest, DaylightSavingRules) {
   const Zone berlin{"Europe/Berlin", 60, DstRule::kEu};
   const Zone london{"Europe/London", 0, DstRule::kEu};
   const Zone new_york{"America/New_York", -300, DstRule::kUs};
-  auto off = [&](const Zone& z, core::Instant t) { return calendar.OffsetSeconds(z, core::ToDays(t)); };
+  auto off = [&](const Zone& z, core::Instant t) {
+    return calendar.OffsetSeconds(z, core::ToDays(t));
+  };
   EXPECT_EQ(off(berlin, At(2026, 1, 15)), 3600);
   EXPECT_EQ(off(berlin, At(2026, 7, 1)), 7200);
   EXPECT_EQ(off(berlin, At(2026, 3, 28)), 3600);  // EU switch: Sunday 2026-03-29

@@ -10,12 +10,14 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/record_reader.h"
+#include "core/time.h"
 #include "synth/generator.h"
 
 namespace candor::synth::testing {
@@ -60,8 +62,8 @@ inline void ForEachRow(const std::string& path, std::vector<std::string>* column
   for (;;) {
     const core::ReadResult r = (*reader)->Next(row);
     if (r == core::ReadResult::kEnd) break;
-    ASSERT_EQ(r, core::ReadResult::kRow) << path << ":" << row.line << ": "
-                                         << (row.error ? row.error->message : "");
+    ASSERT_EQ(r, core::ReadResult::kRow)
+        << path << ":" << row.line << ": " << (row.error ? row.error->message : "");
     fields.clear();
     for (const core::Value& v : row.values) fields.push_back(v.text);
     fn(fields);
@@ -98,5 +100,114 @@ inline GenerateSummary GenerateOrDie(const GeneratorOptions& options) {
 inline constexpr const char* kFiles[] = {"accounts.csv", "contacts.csv", "events.csv",
                                          "consents.csv", "outcomes.csv", "attributes.csv",
                                          "truth.csv"};
+
+// ---- shared datasets -------------------------------------------------------
+
+inline constexpr core::Instant kDay = core::kMillisPerDay;
+
+struct Dataset {
+  std::unique_ptr<TempDir> dir;
+  GeneratorOptions options;
+  GenerateSummary summary;
+  std::string File(std::string_view name) const { return dir->File(name); }
+};
+
+inline Dataset Make(std::string_view name, GeneratorOptions options) {
+  Dataset d;
+  d.dir = std::make_unique<TempDir>(name);
+  options.out_dir = d.dir->path();
+  d.options = options;
+  d.summary = testing::GenerateOrDie(options);
+  return d;
+}
+
+inline GeneratorOptions Small(std::int64_t contacts = 1500, std::uint64_t seed = 7) {
+  GeneratorOptions o;
+  o.contacts = contacts;
+  o.seed = seed;
+  return o;
+}
+
+// Shared runs, made once per process (each test runs in its own process under
+// ctest, so only the datasets a test touches are generated).
+inline const Dataset& Base() {
+  static const Dataset d = Make("base", Small());
+  return d;
+}
+inline const Dataset& Large() {
+  static const Dataset d = Make("large", Small(5000, 1));
+  return d;
+}
+inline constexpr int kDriftWindowDays = 120;
+inline GeneratorOptions DriftOptions(double x) {
+  GeneratorOptions o = Small();
+  o.drift = x;
+  o.drift_from = o.end - kDriftWindowDays * kDay;
+  return o;
+}
+inline const Dataset& Drifted() {
+  static const Dataset d = Make("drift", DriftOptions(0.8));
+  return d;
+}
+inline const Dataset& ZeroDrift() {
+  static const Dataset d = Make("drift0", DriftOptions(0.0));
+  return d;
+}
+
+inline std::vector<std::string> Lines(const std::string& path) {
+  std::vector<std::string> lines;
+  std::string text = Slurp(path);
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    lines.push_back(text.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return lines;
+}
+
+inline core::Instant ParseTs(std::string_view s) {
+  auto t = core::ParseTimestamp(s);
+  EXPECT_TRUE(t.ok()) << s;
+  return t.ok() ? *t : 0;
+}
+
+// Per contact: careers and pricing views; and the contacts' age bands.
+struct Behaviour {
+  std::map<std::string, int> careers, pricing, orders;
+  std::map<std::string, std::string> band;
+  std::map<std::string, int> true_conversions, recorded_conversions;
+};
+
+inline Behaviour BehaviourOf(const Dataset& d) {
+  Behaviour x;
+  ForEachRow(d.File("events.csv"), nullptr, [&](const std::vector<std::string_view>& r) {
+    if (r[1] == "page_view" && r[4].rfind("/careers", 0) == 0) ++x.careers[std::string(r[0])];
+    if (r[1] == "page_view" && r[4].rfind("/pricing", 0) == 0) ++x.pricing[std::string(r[0])];
+    if (r[1] == "order") ++x.orders[std::string(r[0])];
+  });
+  ForEachRow(d.File("attributes.csv"), nullptr, [&](const std::vector<std::string_view>& r) {
+    if (r[1] == "age_band") x.band[std::string(r[0])] = std::string(r[2]);
+  });
+  ForEachRow(d.File("truth.csv"), nullptr, [&](const std::vector<std::string_view>& r) {
+    if (r[1] == "conversion") ++x.true_conversions[std::string(r[0])];
+  });
+  ForEachRow(d.File("outcomes.csv"), nullptr, [&](const std::vector<std::string_view>& r) {
+    if (r[1] == "conversion") ++x.recorded_conversions[std::string(r[0])];
+  });
+  return x;
+}
+
+inline const Behaviour& BaseBehaviour() {
+  static const Behaviour b = BehaviourOf(Base());
+  return b;
+}
+
+// Large() is only for statistics that need its size (the bias, the controls).
+inline const Behaviour& LargeBehaviour() {
+  static const Behaviour b = BehaviourOf(Large());
+  return b;
+}
 
 }  // namespace candor::synth::testing

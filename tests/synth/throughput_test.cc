@@ -2,7 +2,7 @@
 //   CANDOR_SYNTH_CONTACTS=1000000 CANDOR_SYNTH_OUT=/tmp/gen
 //     build/release/tests/synth_test --gtest_also_run_disabled_tests
 //     --gtest_filter='*Throughput*'
-// (one command line).
+// (one command line); CANDOR_SYNTH_DRIFT=X CANDOR_SYNTH_FROM=DATE for a drift run.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <string>
 
+#include "core/time.h"
 #include "synth/generator.h"
 
 namespace candor::synth {
@@ -22,8 +23,15 @@ TEST(GeneratorThroughputTest, DISABLED_Throughput) {
   const char* contacts = std::getenv("CANDOR_SYNTH_CONTACTS");
   o.contacts = contacts != nullptr ? std::atoll(contacts) : 100000;
   const char* out = std::getenv("CANDOR_SYNTH_OUT");
-  o.out_dir = out != nullptr ? out
-                             : (std::filesystem::temp_directory_path() / "candor_synth_bench").string();
+  o.out_dir = out != nullptr
+                  ? out
+                  : (std::filesystem::temp_directory_path() / "candor_synth_bench").string();
+  if (const char* drift = std::getenv("CANDOR_SYNTH_DRIFT")) o.drift = std::atof(drift);
+  if (const char* from = std::getenv("CANDOR_SYNTH_FROM")) {
+    auto t = core::ParseDateOrTimestamp(from);
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    o.drift_from = *t;
+  }
   const auto t0 = std::chrono::steady_clock::now();
   auto s = Generate(o);
   const auto t1 = std::chrono::steady_clock::now();

@@ -1,0 +1,340 @@
+#include "synth/vocabulary.h"
+
+// The name lists of the generated contacts. Surnames are disjoint between groups
+// and never appear in account names (vocabulary_test.cc, generator tests).
+
+namespace candor::synth {
+
+namespace {
+
+// ---- names (20 female, 20 male, 30 surnames per group) -------------------------
+
+constexpr Name kDeFemale[] = {
+    {"Anna", "anna"},           {"Lena", "lena"},       {"Julia", "julia"},
+    {"Laura", "laura"},         {"Sarah", "sarah"},     {"Lisa", "lisa"},
+    {"Katharina", "katharina"}, {"Sophie", "sophie"},   {"Hannah", "hannah"},
+    {"Leonie", "leonie"},       {"Marie", "marie"},     {"Johanna", "johanna"},
+    {"Sabine", "sabine"},       {"Claudia", "claudia"}, {"Petra", "petra"},
+    {"Andrea", "andrea"},       {"Monika", "monika"},   {"Stefanie", "stefanie"},
+    {"Jülide", "juelide"},      {"Birgit", "birgit"}};
+constexpr Name kDeMale[] = {
+    {"Lukas", "lukas"},           {"Jonas", "jonas"},         {"Felix", "felix"},
+    {"Maximilian", "maximilian"}, {"Paul", "paul"},           {"Leon", "leon"},
+    {"Tobias", "tobias"},         {"Florian", "florian"},     {"Stefan", "stefan"},
+    {"Michael", "michael"},       {"Thomas", "thomas"},       {"Andreas", "andreas"},
+    {"Markus", "markus"},         {"Christian", "christian"}, {"Daniel", "daniel"},
+    {"Matthias", "matthias"},     {"Jürgen", "juergen"},      {"Uwe", "uwe"},
+    {"Wolfgang", "wolfgang"},     {"Sebastian", "sebastian"}};
+constexpr Name kDeSurnames[] = {
+    {"Müller", "mueller"},    {"Schmidt", "schmidt"},       {"Schneider", "schneider"},
+    {"Fischer", "fischer"},   {"Weber", "weber"},           {"Meyer", "meyer"},
+    {"Wagner", "wagner"},     {"Becker", "becker"},         {"Schulz", "schulz"},
+    {"Hoffmann", "hoffmann"}, {"Schäfer", "schaefer"},      {"Koch", "koch"},
+    {"Bauer", "bauer"},       {"Richter", "richter"},       {"Klein", "klein"},
+    {"Wolf", "wolf"},         {"Schröder", "schroeder"},    {"Neumann", "neumann"},
+    {"Schwarz", "schwarz"},   {"Zimmermann", "zimmermann"}, {"Braun", "braun"},
+    {"Krüger", "krueger"},    {"Hofmann", "hofmann"},       {"Hartmann", "hartmann"},
+    {"Lange", "lange"},       {"Schmitt", "schmitt"},       {"Werner", "werner"},
+    {"Krause", "krause"},     {"Meier", "meier"},           {"Lehmann", "lehmann"}};
+
+constexpr Name kFrFemale[] = {{"Camille", "camille"},     {"Léa", "lea"},
+                              {"Manon", "manon"},         {"Chloé", "chloe"},
+                              {"Inès", "ines"},           {"Juliette", "juliette"},
+                              {"Louise", "louise"},       {"Emma", "emma"},
+                              {"Claire", "claire"},       {"Élodie", "elodie"},
+                              {"Margaux", "margaux"},     {"Céline", "celine"},
+                              {"Aurélie", "aurelie"},     {"Mathilde", "mathilde"},
+                              {"Pauline", "pauline"},     {"Amélie", "amelie"},
+                              {"Charlotte", "charlotte"}, {"Océane", "oceane"},
+                              {"Nathalie", "nathalie"},   {"Sophie", "sophie"}};
+constexpr Name kFrMale[] = {
+    {"Louis", "louis"},         {"Hugo", "hugo"},           {"Gabriel", "gabriel"},
+    {"Arthur", "arthur"},       {"Jules", "jules"},         {"Mathis", "mathis"},
+    {"Théo", "theo"},           {"Nicolas", "nicolas"},     {"Antoine", "antoine"},
+    {"Julien", "julien"},       {"Pierre", "pierre"},       {"Mathieu", "mathieu"},
+    {"Guillaume", "guillaume"}, {"Alexandre", "alexandre"}, {"Olivier", "olivier"},
+    {"François", "francois"},   {"Benoît", "benoit"},       {"Vincent", "vincent"},
+    {"Romain", "romain"},       {"Sébastien", "sebastien"}};
+constexpr Name kFrSurnames[] = {
+    {"Martin", "martin"},     {"Bernard", "bernard"},   {"Dubois", "dubois"},
+    {"Durand", "durand"},     {"Leroy", "leroy"},       {"Moreau", "moreau"},
+    {"Simon", "simon"},       {"Laurent", "laurent"},   {"Lefebvre", "lefebvre"},
+    {"Michel", "michel"},     {"Fournier", "fournier"}, {"Girard", "girard"},
+    {"Bonnet", "bonnet"},     {"Dupont", "dupont"},     {"Lambert", "lambert"},
+    {"Fontaine", "fontaine"}, {"Rousseau", "rousseau"}, {"Lefèvre", "lefevre"},
+    {"Mercier", "mercier"},   {"Blanc", "blanc"},       {"Guérin", "guerin"},
+    {"Boyer", "boyer"},       {"Garnier", "garnier"},   {"Chevalier", "chevalier"},
+    {"Legrand", "legrand"},   {"Gauthier", "gauthier"}, {"Perrin", "perrin"},
+    {"Clément", "clement"},   {"Morel", "morel"},       {"Roux", "roux"}};
+
+constexpr Name kEsFemale[] = {
+    {"María", "maria"}, {"Lucía", "lucia"},   {"Carmen", "carmen"},     {"Sofía", "sofia"},
+    {"Paula", "paula"}, {"Laura", "laura"},   {"Marta", "marta"},       {"Elena", "elena"},
+    {"Alba", "alba"},   {"Sara", "sara"},     {"Cristina", "cristina"}, {"Isabel", "isabel"},
+    {"Pilar", "pilar"}, {"Raquel", "raquel"}, {"Beatriz", "beatriz"},   {"Rocío", "rocio"},
+    {"Nuria", "nuria"}, {"Silvia", "silvia"}, {"Ana", "ana"},           {"Irene", "irene"}};
+constexpr Name kEsMale[] = {{"Javier", "javier"},   {"Alejandro", "alejandro"},
+                            {"Pablo", "pablo"},     {"Daniel", "daniel"},
+                            {"David", "david"},     {"Carlos", "carlos"},
+                            {"Sergio", "sergio"},   {"Manuel", "manuel"},
+                            {"Jorge", "jorge"},     {"Álvaro", "alvaro"},
+                            {"Diego", "diego"},     {"Adrián", "adrian"},
+                            {"Miguel", "miguel"},   {"Rubén", "ruben"},
+                            {"Iván", "ivan"},       {"Fernando", "fernando"},
+                            {"Raúl", "raul"},       {"Óscar", "oscar"},
+                            {"Antonio", "antonio"}, {"José", "jose"}};
+constexpr Name kEsSurnames[] = {{"García", "garcia"},
+                                {"Fernández", "fernandez"},
+                                {"González", "gonzalez"},
+                                {"Rodríguez", "rodriguez"},
+                                {"López", "lopez"},
+                                {"Martínez", "martinez"},
+                                {"Sánchez", "sanchez"},
+                                {"Pérez", "perez"},
+                                {"Gómez", "gomez"},
+                                {"Jiménez", "jimenez"},
+                                {"Ruiz", "ruiz"},
+                                {"Hernández", "hernandez"},
+                                {"Díaz", "diaz"},
+                                {"Moreno", "moreno"},
+                                {"Muñoz", "munoz"},
+                                {"Álvarez", "alvarez"},
+                                {"Romero", "romero"},
+                                {"Alonso", "alonso"},
+                                {"Gutiérrez", "gutierrez"},
+                                {"Navarro", "navarro"},
+                                {"Torres", "torres"},
+                                {"Domínguez", "dominguez"},
+                                {"Vázquez", "vazquez"},
+                                {"Ramos", "ramos"},
+                                {"Gil", "gil"},
+                                {"Ramírez", "ramirez"},
+                                {"Serrano", "serrano"},
+                                {"Blanco", "blanco"},
+                                {"Molina", "molina"},
+                                {"Castro", "castro"}};
+
+constexpr Name kItFemale[] = {
+    {"Giulia", "giulia"},   {"Francesca", "francesca"}, {"Chiara", "chiara"},
+    {"Martina", "martina"}, {"Alessia", "alessia"},     {"Federica", "federica"},
+    {"Elisa", "elisa"},     {"Valentina", "valentina"}, {"Giorgia", "giorgia"},
+    {"Paola", "paola"},     {"Roberta", "roberta"},     {"Ilaria", "ilaria"},
+    {"Serena", "serena"},   {"Beatrice", "beatrice"},   {"Alice", "alice"},
+    {"Arianna", "arianna"}, {"Aurora", "aurora"},       {"Camilla", "camilla"},
+    {"Noemi", "noemi"},     {"Greta", "greta"}};
+constexpr Name kItMale[] = {
+    {"Luca", "luca"},           {"Marco", "marco"},       {"Alessandro", "alessandro"},
+    {"Matteo", "matteo"},       {"Lorenzo", "lorenzo"},   {"Andrea", "andrea"},
+    {"Francesco", "francesco"}, {"Giuseppe", "giuseppe"}, {"Davide", "davide"},
+    {"Simone", "simone"},       {"Federico", "federico"}, {"Riccardo", "riccardo"},
+    {"Stefano", "stefano"},     {"Giovanni", "giovanni"}, {"Paolo", "paolo"},
+    {"Roberto", "roberto"},     {"Fabio", "fabio"},       {"Emanuele", "emanuele"},
+    {"Nicola", "nicola"},       {"Tommaso", "tommaso"}};
+constexpr Name kItSurnames[] = {
+    {"Rossi", "rossi"},       {"Russo", "russo"},       {"Ferrari", "ferrari"},
+    {"Esposito", "esposito"}, {"Bianchi", "bianchi"},   {"Romano", "romano"},
+    {"Colombo", "colombo"},   {"Ricci", "ricci"},       {"Marino", "marino"},
+    {"Greco", "greco"},       {"Bruno", "bruno"},       {"Gallo", "gallo"},
+    {"Conti", "conti"},       {"Costa", "costa"},       {"Giordano", "giordano"},
+    {"Mancini", "mancini"},   {"Rizzo", "rizzo"},       {"Lombardi", "lombardi"},
+    {"Moretti", "moretti"},   {"Barbieri", "barbieri"}, {"Fontana", "fontana"},
+    {"Santoro", "santoro"},   {"Mariani", "mariani"},   {"Rinaldi", "rinaldi"},
+    {"Caruso", "caruso"},     {"Ferrara", "ferrara"},   {"Galli", "galli"},
+    {"Martini", "martini"},   {"Leone", "leone"},       {"Longo", "longo"}};
+
+constexpr Name kNlFemale[] = {
+    {"Emma", "emma"},         {"Sanne", "sanne"}, {"Fleur", "fleur"},     {"Lotte", "lotte"},
+    {"Anouk", "anouk"},       {"Femke", "femke"}, {"Lieke", "lieke"},     {"Eva", "eva"},
+    {"Iris", "iris"},         {"Noor", "noor"},   {"Tess", "tess"},       {"Roos", "roos"},
+    {"Mila", "mila"},         {"Esmee", "esmee"}, {"Marloes", "marloes"}, {"Ilse", "ilse"},
+    {"Annelies", "annelies"}, {"Inge", "inge"},   {"Maaike", "maaike"},   {"Julia", "julia"}};
+constexpr Name kNlMale[] = {
+    {"Daan", "daan"},       {"Sem", "sem"},       {"Lucas", "lucas"}, {"Milan", "milan"},
+    {"Bram", "bram"},       {"Thijs", "thijs"},   {"Jesse", "jesse"}, {"Ruben", "ruben"},
+    {"Sven", "sven"},       {"Niels", "niels"},   {"Joost", "joost"}, {"Pieter", "pieter"},
+    {"Jeroen", "jeroen"},   {"Wouter", "wouter"}, {"Bas", "bas"},     {"Koen", "koen"},
+    {"Maarten", "maarten"}, {"Rik", "rik"},       {"Tim", "tim"},     {"Sander", "sander"}};
+constexpr Name kNlSurnames[] = {{"Jansen", "jansen"},
+                                {"Visser", "visser"},
+                                {"Smit", "smit"},
+                                {"Bakker", "bakker"},
+                                {"Janssen", "janssen"},
+                                {"Mulder", "mulder"},
+                                {"Bos", "bos"},
+                                {"Vos", "vos"},
+                                {"Peters", "peters"},
+                                {"Hendriks", "hendriks"},
+                                {"Dekker", "dekker"},
+                                {"Brouwer", "brouwer"},
+                                {"Dijkstra", "dijkstra"},
+                                {"Kok", "kok"},
+                                {"Jacobs", "jacobs"},
+                                {"Vermeulen", "vermeulen"},
+                                {"Willems", "willems"},
+                                {"Hoekstra", "hoekstra"},
+                                {"Koster", "koster"},
+                                {"Prins", "prins"},
+                                {"Huisman", "huisman"},
+                                {"Kuiper", "kuiper"},
+                                {"Postma", "postma"},
+                                {"Verhoeven", "verhoeven"},
+                                {"Timmermans", "timmermans"},
+                                {"Groen", "groen"},
+                                {"Schouten", "schouten"},
+                                {"Veenstra", "veenstra"},
+                                {"Kramer", "kramer"},
+                                {"Vink", "vink"}};
+
+constexpr Name kPlFemale[] = {{"Anna", "anna"},
+                              {"Zofia", "zofia"},
+                              {"Maja", "maja"},
+                              {"Zuzanna", "zuzanna"},
+                              {"Natalia", "natalia"},
+                              {"Aleksandra", "aleksandra"},
+                              {"Katarzyna", "katarzyna"},
+                              {"Magdalena", "magdalena"},
+                              {"Agnieszka", "agnieszka"},
+                              {"Joanna", "joanna"},
+                              {"Małgorzata", "malgorzata"},
+                              {"Ewa", "ewa"},
+                              {"Monika", "monika"},
+                              {"Karolina", "karolina"},
+                              {"Paulina", "paulina"},
+                              {"Dominika", "dominika"},
+                              {"Weronika", "weronika"},
+                              {"Marta", "marta"},
+                              {"Justyna", "justyna"},
+                              {"Julia", "julia"}};
+constexpr Name kPlMale[] = {
+    {"Jakub", "jakub"},     {"Kacper", "kacper"},     {"Antoni", "antoni"},
+    {"Szymon", "szymon"},   {"Filip", "filip"},       {"Mateusz", "mateusz"},
+    {"Bartosz", "bartosz"}, {"Piotr", "piotr"},       {"Krzysztof", "krzysztof"},
+    {"Tomasz", "tomasz"},   {"Paweł", "pawel"},       {"Marcin", "marcin"},
+    {"Michał", "michal"},   {"Łukasz", "lukasz"},     {"Grzegorz", "grzegorz"},
+    {"Adam", "adam"},       {"Wojciech", "wojciech"}, {"Rafał", "rafal"},
+    {"Kamil", "kamil"},     {"Dawid", "dawid"}};
+constexpr Name kPlSurnames[] = {{"Nowak", "nowak"},
+                                {"Kowalski", "kowalski"},
+                                {"Wiśniewski", "wisniewski"},
+                                {"Wójcik", "wojcik"},
+                                {"Kowalczyk", "kowalczyk"},
+                                {"Kamiński", "kaminski"},
+                                {"Lewandowski", "lewandowski"},
+                                {"Zieliński", "zielinski"},
+                                {"Szymański", "szymanski"},
+                                {"Woźniak", "wozniak"},
+                                {"Dąbrowski", "dabrowski"},
+                                {"Kozłowski", "kozlowski"},
+                                {"Jankowski", "jankowski"},
+                                {"Mazur", "mazur"},
+                                {"Kwiatkowski", "kwiatkowski"},
+                                {"Krawczyk", "krawczyk"},
+                                {"Piotrowski", "piotrowski"},
+                                {"Grabowski", "grabowski"},
+                                {"Nowakowski", "nowakowski"},
+                                {"Pawłowski", "pawlowski"},
+                                {"Michalski", "michalski"},
+                                {"Nowicki", "nowicki"},
+                                {"Adamczyk", "adamczyk"},
+                                {"Dudek", "dudek"},
+                                {"Zając", "zajac"},
+                                {"Wieczorek", "wieczorek"},
+                                {"Jabłoński", "jablonski"},
+                                {"Król", "krol"},
+                                {"Majewski", "majewski"},
+                                {"Olszewski", "olszewski"}};
+
+constexpr Name kSvFemale[] = {
+    {"Elsa", "elsa"},         {"Alice", "alice"},   {"Maja", "maja"},   {"Astrid", "astrid"},
+    {"Ebba", "ebba"},         {"Wilma", "wilma"},   {"Freja", "freja"}, {"Saga", "saga"},
+    {"Linnea", "linnea"},     {"Ingrid", "ingrid"}, {"Karin", "karin"}, {"Kristina", "kristina"},
+    {"Birgitta", "birgitta"}, {"Elin", "elin"},     {"Ida", "ida"},     {"Malin", "malin"},
+    {"Emelie", "emelie"},     {"Frida", "frida"},   {"Hanna", "hanna"}, {"Sofia", "sofia"}};
+constexpr Name kSvMale[] = {
+    {"Erik", "erik"},     {"Lars", "lars"},       {"Anders", "anders"},   {"Johan", "johan"},
+    {"Karl", "karl"},     {"Nils", "nils"},       {"Oskar", "oskar"},     {"Gustav", "gustav"},
+    {"Axel", "axel"},     {"Olof", "olof"},       {"Magnus", "magnus"},   {"Henrik", "henrik"},
+    {"Mikael", "mikael"}, {"Fredrik", "fredrik"}, {"Mattias", "mattias"}, {"Björn", "bjoern"},
+    {"Per", "per"},       {"Sven", "sven"},       {"Linus", "linus"},     {"Hugo", "hugo"}};
+constexpr Name kSvSurnames[] = {{"Andersson", "andersson"},
+                                {"Johansson", "johansson"},
+                                {"Karlsson", "karlsson"},
+                                {"Nilsson", "nilsson"},
+                                {"Eriksson", "eriksson"},
+                                {"Larsson", "larsson"},
+                                {"Olsson", "olsson"},
+                                {"Persson", "persson"},
+                                {"Svensson", "svensson"},
+                                {"Gustafsson", "gustafsson"},
+                                {"Pettersson", "pettersson"},
+                                {"Jonsson", "jonsson"},
+                                {"Jansson", "jansson"},
+                                {"Hansson", "hansson"},
+                                {"Bengtsson", "bengtsson"},
+                                {"Lindberg", "lindberg"},
+                                {"Jakobsson", "jakobsson"},
+                                {"Magnusson", "magnusson"},
+                                {"Lindström", "lindstroem"},
+                                {"Olofsson", "olofsson"},
+                                {"Lindqvist", "lindqvist"},
+                                {"Lindgren", "lindgren"},
+                                {"Axelsson", "axelsson"},
+                                {"Berglund", "berglund"},
+                                {"Sandberg", "sandberg"},
+                                {"Forsberg", "forsberg"},
+                                {"Lundgren", "lundgren"},
+                                {"Mattsson", "mattsson"},
+                                {"Holm", "holm"},
+                                {"Sjöberg", "sjoeberg"}};
+
+constexpr Name kEnFemale[] = {
+    {"Emily", "emily"},       {"Olivia", "olivia"},      {"Amelia", "amelia"},
+    {"Jessica", "jessica"},   {"Rebecca", "rebecca"},    {"Lucy", "lucy"},
+    {"Grace", "grace"},       {"Megan", "megan"},        {"Rachel", "rachel"},
+    {"Jennifer", "jennifer"}, {"Ashley", "ashley"},      {"Lauren", "lauren"},
+    {"Samantha", "samantha"}, {"Victoria", "victoria"},  {"Abigail", "abigail"},
+    {"Madison", "madison"},   {"Natalie", "natalie"},    {"Katie", "katie"},
+    {"Amy", "amy"},           {"Elizabeth", "elizabeth"}};
+constexpr Name kEnMale[] = {{"James", "james"},
+                            {"Oliver", "oliver"},
+                            {"George", "george"},
+                            {"Harry", "harry"},
+                            {"Jack", "jack"},
+                            {"William", "william"},
+                            {"Noah", "noah"},
+                            {"Thomas", "thomas"},
+                            {"Benjamin", "benjamin"},
+                            {"Samuel", "samuel"},
+                            {"Joshua", "joshua"},
+                            {"Ryan", "ryan"},
+                            {"Matthew", "matthew"},
+                            {"Andrew", "andrew"},
+                            {"John", "john"},
+                            {"Robert", "robert"},
+                            {"Christopher", "christopher"},
+                            {"Jacob", "jacob"},
+                            {"Ethan", "ethan"},
+                            {"Liam", "liam"}};
+constexpr Name kEnSurnames[] = {
+    {"Smith", "smith"},       {"Jones", "jones"},       {"Williams", "williams"},
+    {"Taylor", "taylor"},     {"Brown", "brown"},       {"Davies", "davies"},
+    {"Evans", "evans"},       {"Wilson", "wilson"},     {"Johnson", "johnson"},
+    {"Roberts", "roberts"},   {"Walker", "walker"},     {"Wright", "wright"},
+    {"Robinson", "robinson"}, {"Thompson", "thompson"}, {"White", "white"},
+    {"Hughes", "hughes"},     {"Edwards", "edwards"},   {"Green", "green"},
+    {"Hall", "hall"},         {"Wood", "wood"},         {"Harris", "harris"},
+    {"Clarke", "clarke"},     {"Jackson", "jackson"},   {"Turner", "turner"},
+    {"Hill", "hill"},         {"Moore", "moore"},       {"Cooper", "cooper"},
+    {"Ward", "ward"},         {"Morris", "morris"},     {"King", "king"}};
+
+constexpr NameGroup kNameGroups[] = {
+    {"de", kDeFemale, kDeMale, kDeSurnames}, {"fr", kFrFemale, kFrMale, kFrSurnames},
+    {"es", kEsFemale, kEsMale, kEsSurnames}, {"it", kItFemale, kItMale, kItSurnames},
+    {"nl", kNlFemale, kNlMale, kNlSurnames}, {"pl", kPlFemale, kPlMale, kPlSurnames},
+    {"sv", kSvFemale, kSvMale, kSvSurnames}, {"en", kEnFemale, kEnMale, kEnSurnames}};
+
+}  // namespace
+
+std::span<const NameGroup> NameGroups() { return kNameGroups; }
+
+}  // namespace candor::synth
