@@ -33,7 +33,7 @@ test: release asan
 
 bench: bootstrap
 	@scripts/bootstrap --bench
-	@cmake -S . -B build/bench $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release -DCANDOR_BUILD_BENCH=ON >/dev/null
+	@cmake -S . -B build/bench $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release -DCANDOR_BUILD_TESTS=OFF -DCANDOR_BUILD_BENCH=ON >/dev/null
 	@cmake --build build/bench -j $(JOBS)
 	bench/run
 

@@ -8,7 +8,7 @@ using core::Result;
 using core::Status;
 
 namespace {
-enum Slot { kSingle, kMulti, kFind0, kFind1, kFind2, kInsert0, kInsert1, kInsert2 };
+enum Slot { kSingle, kMulti, kFind0, kFind1, kFind2, kInsert0, kInsert1, kInsert2, kSeqGet, kSeqSet };
 constexpr const char* kTables[3] = {"event_types", "urls", "campaigns"};
 constexpr const char* kCols[3] = {"name", "url", "name"};
 }  // namespace
@@ -95,6 +95,7 @@ void EventWriter::Discard() {
   error_ = Status::Ok();
   inserted_ = 0;
   for (auto& d : dict_) d.clear();
+  next_seq_.reset();
 }
 
 Result<sqlite::Stmt*> EventWriter::Statement(int slot, const std::string& sql) {
@@ -131,48 +132,61 @@ Result<std::int64_t> EventWriter::DictId(int which, const std::string& value) {
 
 Status EventWriter::Write(Batch& batch) {
   static const std::string kInsert =
-      "INSERT OR IGNORE INTO events(subject_key, ts, type_id, url_id, campaign_id, value, "
+      "INSERT OR IGNORE INTO events(subject_key, ts, seq, type_id, url_id, campaign_id, value, "
       "event_id) VALUES ";
   static const std::string kMultiSql = [] {
     std::string sql = kInsert;
-    for (std::size_t i = 0; i < kBatch; ++i) sql += i == 0 ? "(?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?)";
+    for (std::size_t i = 0; i < kBatch; ++i) {
+      sql += i == 0 ? "(?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?)";
+    }
     return sql;
   }();
+  if (!next_seq_) {
+    CANDOR_ASSIGN_OR_RETURN(
+        sqlite::Stmt * get, Statement(kSeqGet, "SELECT value FROM sequences WHERE name = 'events'"));
+    CANDOR_ASSIGN_OR_RETURN(bool row, get->Step());
+    next_seq_ = row ? get->Int(0) + 1 : 1;
+    get->Reset();
+  }
   std::size_t done = 0;
   std::int64_t inserted = 0;
   while (done < batch.size()) {
     std::size_t rows = batch.size() - done >= kBatch ? kBatch : 1;
     CANDOR_ASSIGN_OR_RETURN(sqlite::Stmt * s, rows == kBatch
                                                   ? Statement(kMulti, kMultiSql)
-                                                  : Statement(kSingle, kInsert + "(?,?,?,?,?,?,?)"));
+                                                  : Statement(kSingle, kInsert + "(?,?,?,?,?,?,?,?)"));
     for (std::size_t i = 0; i < rows; ++i) {
       const Pending& p = batch[done + i];
-      int b = static_cast<int>(i * 7);
+      int b = static_cast<int>(i * 8);
       CANDOR_ASSIGN_OR_RETURN(std::int64_t type_id, DictId(0, p.type));
-      s->Bind(b + 1, p.subject).Bind(b + 2, p.ts).Bind(b + 3, type_id);
+      s->Bind(b + 1, p.subject).Bind(b + 2, p.ts).Bind(b + 3, (*next_seq_)++).Bind(b + 4, type_id);
       if (p.url.empty()) {
-        s->BindNull(b + 4);
-      } else {
-        CANDOR_ASSIGN_OR_RETURN(std::int64_t id, DictId(1, p.url));
-        s->Bind(b + 4, id);
-      }
-      if (p.campaign.empty()) {
         s->BindNull(b + 5);
       } else {
-        CANDOR_ASSIGN_OR_RETURN(std::int64_t id, DictId(2, p.campaign));
+        CANDOR_ASSIGN_OR_RETURN(std::int64_t id, DictId(1, p.url));
         s->Bind(b + 5, id);
       }
-      s->BindOpt(b + 6, p.value);
-      if (p.event_id.empty()) {
-        s->BindNull(b + 7);
+      if (p.campaign.empty()) {
+        s->BindNull(b + 6);
       } else {
-        s->BindStatic(b + 7, p.event_id);
+        CANDOR_ASSIGN_OR_RETURN(std::int64_t id, DictId(2, p.campaign));
+        s->Bind(b + 6, id);
+      }
+      s->BindOpt(b + 7, p.value);
+      if (p.event_id.empty()) {
+        s->BindNull(b + 8);
+      } else {
+        s->BindStatic(b + 8, p.event_id);
       }
     }
     CANDOR_RETURN_IF_ERROR(s->Run());
     inserted += db_.Changes();
     done += rows;
   }
+  CANDOR_ASSIGN_OR_RETURN(
+      sqlite::Stmt * set,
+      Statement(kSeqSet, "UPDATE sequences SET value = ?1 WHERE name = 'events'"));
+  CANDOR_RETURN_IF_ERROR(set->Bind(1, *next_seq_ - 1).Run());
   std::lock_guard<std::mutex> lock(mu_);
   inserted_ += inserted;
   return Status::Ok();

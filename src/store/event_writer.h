@@ -48,6 +48,9 @@ class EventWriter {
   // Drops everything queued (rollback): waits for a batch in progress, forgets
   // the dictionary ids (they may be rolled back) and any error.
   void Discard();
+  // After a commit: forgets what the next transaction must read afresh (another
+  // process may write events between two transactions).
+  void Forget() { next_seq_.reset(); }
 
  private:
   struct Pending {
@@ -78,7 +81,10 @@ class EventWriter {
   std::int64_t inserted_ = 0;  // guarded by mu_
   // Used on the writer thread only (or on the caller's while the writer is idle).
   std::unordered_map<std::string, std::int64_t> dict_[3];
-  std::unique_ptr<sqlite::Stmt> stmts_[8];
+  std::unique_ptr<sqlite::Stmt> stmts_[10];
+  // The next events.seq; read from the sequences table at the first write of a
+  // transaction (forgotten by Discard, since a rollback restores the table).
+  std::optional<std::int64_t> next_seq_;
 };
 
 }  // namespace candor::store::internal

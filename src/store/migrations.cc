@@ -84,20 +84,29 @@ CREATE TABLE event_types (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE urls        (id INTEGER PRIMARY KEY, url  TEXT NOT NULL UNIQUE);
 CREATE TABLE campaigns   (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 
--- The largest table carries no foreign-key clauses: a check per row would cost
--- three lookups, and ingest resolves every reference before it writes. Erasure
--- still cascades, through the trigger below; dictionary rows are never deleted.
+-- The largest table is clustered by subject and time: features read one
+-- subject's events in time order, and an insert touches one b-tree less than a
+-- rowid table with a (subject, ts) index. seq (from the sequences table) makes
+-- the key unique and keeps the order of arrival. No foreign-key clauses: a check
+-- per row would cost three lookups, and ingest resolves every reference before
+-- it writes; erasure still cascades, through the trigger below, and dictionary
+-- rows are never deleted.
+CREATE TABLE sequences (
+  name  TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO sequences VALUES ('events', 0);
 CREATE TABLE events (
-  id          INTEGER PRIMARY KEY,
   subject_key INTEGER NOT NULL,
   ts          INTEGER NOT NULL,
+  seq         INTEGER NOT NULL,
   type_id     INTEGER NOT NULL,
   url_id      INTEGER,
   campaign_id INTEGER,
   value       REAL,
-  event_id    TEXT
-);
-CREATE INDEX events_subject_ts ON events(subject_key, ts);
+  event_id    TEXT,
+  PRIMARY KEY (subject_key, ts, seq)
+) WITHOUT ROWID;
 CREATE UNIQUE INDEX events_event_id ON events(event_id) WHERE event_id IS NOT NULL;
 CREATE TRIGGER subjects_delete_events AFTER DELETE ON subjects
 BEGIN DELETE FROM events WHERE subject_key = old.subject_key; END;
