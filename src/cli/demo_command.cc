@@ -62,7 +62,9 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
                  r->subjects > 0 ? 100.0 * static_cast<double>(n) / static_cast<double>(r->subjects) : 0.0);
     }
     fmt::print("\nEmails, names and phone numbers are only in the vault, encrypted per subject.\n");
-    fmt::print("Done in {:.1f} s. Next: candor --workspace {} ingest --help\n", r->seconds, r->dir);
+    fmt::print("The generated files are in {}/data/ (truth.csv holds the unbiased outcomes and is\n"
+               "never ingested). Done in {:.1f} s.\n",
+               r->dir, r->seconds);
   });
 }
 

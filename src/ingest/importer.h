@@ -1,5 +1,6 @@
-// Internal to candor::ingest: the Importer that Run() drives, shared by the
-// standard kinds (importer.cc) and the mapped kinds (mapped_kinds.cc).
+// Internal to candor::ingest: the Importer that Run() drives. importer.cc holds
+// the framework (files, headers, cells, errors), standard_kinds.cc the rows of the
+// input kinds of DESIGN.md, mapped_kinds.cc flat exports and transactions.
 #pragma once
 
 #include <string>
@@ -12,6 +13,10 @@
 #include "ingest/ingest.h"
 
 namespace candor::ingest::internal {
+
+// Longest accepted identifier-like fields (beyond them a row is refused).
+inline constexpr std::size_t kMaxIdBytes = 256;
+inline constexpr std::size_t kMaxUrlBytes = 4096;
 
 struct StringHash {
   using is_transparent = void;

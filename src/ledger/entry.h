@@ -22,13 +22,13 @@
 //
 // Members are always present (null rather than absent), so an auditor's jq filters
 // and this parser see one fixed shape. The payload itself (any JSON object, also
-// canonical) is stored beside the entry; the entry commits to it by its hash.
+// canonical) is stored beside the entry; the entry commits to it by its hash
+// (identifier_guard.h keeps direct identifiers out of it).
 //
 // Thread safety: pure functions, safe to call concurrently.
 #pragma once
 
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -75,12 +75,5 @@ struct EntryView {
 
 // ParseEntry without copies, for verification of many entries; same errors.
 core::Status ParseEntryView(std::string_view text, EntryView& view);
-
-// Refuses a payload that looks like it carries a direct identifier (DESIGN invariant
-// 7): a member named like one (email, first_name, last_name, phone, contact_id,
-// address, ...; case and '-' ignored) or a string value shaped like an e-mail address.
-// A backstop, not the guarantee: callers must put only pseudonymous ids and
-// aggregates into payloads. InvalidArgument naming the JSON Pointer, never the value.
-core::Status CheckNoDirectIdentifiers(const nlohmann::json& payload);
 
 }  // namespace candor::ledger

@@ -9,6 +9,7 @@
 
 #include "ledger/canonical_json.h"
 #include "ledger/entry.h"
+#include "ledger/identifier_guard.h"
 #include "ledger/ledger_internal.h"
 
 namespace candor::ledger {

@@ -9,9 +9,14 @@
 // timestamp (the time of its newest entry) are checked. After the pass: heads beyond
 // the last entry mean a truncated log, entries beyond the last head were never signed,
 // a payload without an entry was inserted, and the stored peaks must be those of the
-// recomputed tree.
+// recomputed tree. The first damage found ends the scan; its index and a reason go
+// into the report.
 //
-// The first damage found ends the scan; its index and a reason go into the report.
+// Speed: rows are copied out of SQLite in chunks on the calling thread (a connection
+// belongs to one thread), while a second thread checks the previous chunk: it parses
+// and hashes the rows and verifies the signatures of the heads that end in the chunk
+// on every core, then folds the leaves into the accumulator in index order. Only that
+// ordered fold decides what is reported, so the result does not depend on threads.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -32,52 +37,21 @@ using core::Result;
 using core::Status;
 using internal::HashFromBytes;
 
-// "entry 4" or "entries 4 to 9".
-std::string Range(std::string_view one, std::string_view many, std::uint64_t first,
-                  std::uint64_t last) {
-  return first == last ? fmt::format("{} {}", one, first)
-                       : fmt::format("{} {} to {}", many, first, last);
-}
+constexpr std::size_t kChunkRows = 16384;
+// The first chunk is read before any checking can start: keep it short.
+constexpr std::size_t kFirstChunkRows = 1024;
 
-struct Damage {
-  std::optional<std::uint64_t> index;
-  std::string reason;
-};
+// "entry 4" or "entries 4 to 9".
+std::string Range(std::uint64_t first, std::uint64_t last) {
+  return first == last ? fmt::format("entry {}", first)
+                       : fmt::format("entries {} to {}", first, last);
+}
 
 std::span<const std::uint8_t> Bytes(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
-// Checks one stored head against the tree recomputed up to its size.
-std::optional<std::string> HeadProblem(const store::TreeHeadRecord& h, const std::string& origin,
-                                       const PublicKey& key, const MerkleAccumulator& acc,
-                                       core::Instant last_time) {
-  if (h.root.size() != 32 || h.signature.size() != 64) {
-    return fmt::format("the tree head of size {} is damaged (a root of {} bytes, a signature of {})",
-                       h.size, h.root.size(), h.signature.size());
-  }
-  const Hash root = HashFromBytes(h.root);
-  Signature sig{};
-  std::copy(h.signature.begin(), h.signature.end(), sig.begin());
-  if (!VerifySignature(key, CheckpointBody(origin, h.size, root), sig).ok()) {
-    return fmt::format(
-        "the signature of the tree head of size {} does not verify (origin {}, this workspace's "
-        "public key)",
-        h.size, origin);
-  }
-  if (root != acc.Root()) {
-    return fmt::format("the entries do not lead to the root of the signed tree head of size {}",
-                       h.size);
-  }
-  if (h.size > 0 && h.timestamp != last_time) {
-    return fmt::format("the timestamp of the tree head of size {} is not the time of entry {}",
-                       h.size, h.size - 1);
-  }
-  return std::nullopt;
-}
-
-// Rows copied out of the store, so that worker threads can check them while the
-// store is read further (SQLite belongs to the calling thread).
+// Rows copied out of the store, so that other threads can check them.
 struct RowChunk {
   struct Row {
     std::int64_t index = 0;
@@ -95,8 +69,7 @@ struct RowChunk {
   }
 };
 
-// What checking one row on its own found (its place in the log is checked later, in
-// order, by the caller).
+// What checking one row on its own found; its place in the log is checked in order.
 struct RowCheck {
   enum Problem : std::uint8_t { kNone, kParse, kIndex, kLeaf, kNoPayload, kPayload };
   Problem problem = kNone;
@@ -105,8 +78,6 @@ struct RowCheck {
   core::Instant time = 0;
   std::string parse_error;
 };
-
-constexpr std::size_t kChunkRows = 16384;
 
 void CheckRows(const RowChunk& chunk, std::size_t begin, std::size_t end,
                std::vector<RowCheck>& out) {
@@ -136,191 +107,259 @@ void CheckRows(const RowChunk& chunk, std::size_t begin, std::size_t end,
   }
 }
 
-// Checks the rows of `chunk` on `threads` threads.
-void CheckChunk(const RowChunk& chunk, unsigned threads, std::vector<RowCheck>& out) {
-  out.resize(chunk.rows.size());
-  const std::size_t n = chunk.rows.size();
+// Runs work(t) for t in [0, threads) on that many threads (the caller's included);
+// with no thread to be had, on the caller's alone.
+void Parallel(unsigned threads, const std::function<void(unsigned)>& work) {
   std::vector<std::thread> workers;
-  const std::size_t part = (n + threads - 1) / threads;
+  unsigned started = 1;
   try {
-    for (std::size_t begin = part; begin < n; begin += part) {
-      workers.emplace_back(CheckRows, std::cref(chunk), begin, std::min(n, begin + part),
-                           std::ref(out));
-    }
+    for (; started < threads; ++started) workers.emplace_back(work, started);
   } catch (const std::system_error&) {
-    // No thread to be had: check the rest here.
-    const std::size_t done = part * (workers.size() + 1);
-    CheckRows(chunk, std::min(n, done), n, out);
+    for (unsigned t = started; t < threads; ++t) work(t);
   }
-  CheckRows(chunk, 0, std::min(n, part), out);
+  work(0);
   for (std::thread& w : workers) w.join();
 }
 
-// Copies up to kChunkRows stored rows from index `begin` on into `chunk`; `more` says
-// whether the store holds further rows.
-Status ReadChunk(store::LedgerStore& ls, std::uint64_t begin, RowChunk& chunk, bool& more) {
+// Copies up to `limit` stored rows from index `begin` on into `chunk`; `more` says
+// whether the store may hold further rows.
+Status ReadChunk(store::LedgerStore& ls, std::uint64_t begin, std::size_t limit, RowChunk& chunk,
+                 bool& more) {
   chunk.rows.clear();
   chunk.arena.clear();
   more = false;
   const Status full(core::StatusCode::kInternal, "chunk full");  // ends the scan early
-  Status st = ls.ForEachLedgerRow(begin, std::numeric_limits<std::uint64_t>::max(),
-                                  [&](const store::LedgerRowView& v) -> Status {
-                                    RowChunk::Row r;
-                                    r.index = v.index;
-                                    r.entry_at = chunk.arena.size();
-                                    r.entry_size = v.entry.size();
-                                    chunk.arena += v.entry;
-                                    r.has_payload = v.has_payload;
-                                    r.payload_at = chunk.arena.size();
-                                    r.payload_size = v.payload.size();
-                                    chunk.arena += v.payload;
-                                    r.leaf_is_32_bytes = v.leaf.size() == 32;
-                                    if (r.leaf_is_32_bytes) r.stored_leaf = HashFromBytes(v.leaf);
-                                    chunk.rows.push_back(r);
-                                    if (chunk.rows.size() < kChunkRows) return Status::Ok();
-                                    more = true;
-                                    return full;
-                                  });
+  Status st = ls.ForEachLedgerRow(
+      begin, std::numeric_limits<std::uint64_t>::max(), [&](const store::LedgerRowView& v) -> Status {
+        RowChunk::Row r;
+        r.index = v.index;
+        r.entry_at = chunk.arena.size();
+        r.entry_size = v.entry.size();
+        chunk.arena += v.entry;
+        r.has_payload = v.has_payload;
+        r.payload_at = chunk.arena.size();
+        r.payload_size = v.payload.size();
+        chunk.arena += v.payload;
+        r.leaf_is_32_bytes = v.leaf.size() == 32;
+        if (r.leaf_is_32_bytes) r.stored_leaf = HashFromBytes(v.leaf);
+        chunk.rows.push_back(r);
+        if (chunk.rows.size() < limit) return Status::Ok();
+        more = true;
+        return full;
+      });
   return more ? Status::Ok() : st;
 }
+
+// The scan's state: the recomputed tree and the first damage found.
+class Verifier {
+ public:
+  Verifier(std::vector<store::TreeHeadRecord> heads, const std::string& origin,
+           const PublicKey& key, unsigned threads)
+      : heads_(std::move(heads)), signature_ok_(heads_.size(), -1), origin_(origin), key_(key),
+        threads_(threads) {
+    report_.signed_size = heads_.empty() ? 0 : heads_.back().size;
+  }
+
+  VerifyReport& report() { return report_; }
+  const MerkleAccumulator& tree() const { return acc_; }
+  bool damaged() const { return damage_index_.has_value() || !reason_.empty(); }
+  std::uint64_t entries() const { return acc_.size(); }
+
+  void Fail(std::optional<std::uint64_t> index, std::string reason) {
+    if (damaged()) return;
+    damage_index_ = index;
+    reason_ = std::move(reason);
+  }
+
+  // Parses and hashes the rows of `chunk` and the signatures of the heads that end
+  // in it, on all threads; then takes the results in index order.
+  void Check(const RowChunk& chunk) {
+    checks_.resize(chunk.rows.size());
+    const std::size_t n = chunk.rows.size();
+    const std::size_t part = (n + threads_ - 1) / threads_;
+    const std::uint64_t last = static_cast<std::uint64_t>(std::max<std::int64_t>(chunk.rows.back().index, 0));
+    std::size_t heads_end = next_head_;
+    while (heads_end < heads_.size() && heads_[heads_end].size <= last + 1) ++heads_end;
+    const std::size_t heads_begin = next_head_;
+    Parallel(threads_, [&](unsigned t) {
+      CheckRows(chunk, std::min(n, t * part), std::min(n, (t + 1) * part), checks_);
+      for (std::size_t h = heads_begin + t; h < heads_end; h += threads_) {
+        signature_ok_[h] = SignatureOk(heads_[h]) ? 1 : 0;
+      }
+    });
+    for (std::size_t k = 0; k < n && !damaged(); ++k) Take(chunk.rows[k], checks_[k]);
+  }
+
+  // Checks every head whose size the tree has reached.
+  void CheckHeads() {
+    while (!damaged() && next_head_ < heads_.size() && heads_[next_head_].size == acc_.size()) {
+      const std::size_t h = next_head_++;
+      ++report_.heads;
+      if (auto problem = HeadProblem(h)) {
+        Fail(report_.verified_size, std::move(*problem));
+      } else {
+        report_.verified_size = acc_.size();
+      }
+    }
+  }
+
+  bool heads_left() const { return next_head_ < heads_.size(); }
+
+  void Finish() {
+    report_.ok = !damaged();
+    if (!report_.ok) {
+      report_.first_bad_index = damage_index_;
+      report_.reason = reason_;
+    }
+  }
+
+ private:
+  void Take(const RowChunk::Row& row, const RowCheck& c) {
+    const std::uint64_t i = acc_.size();
+    if (row.index < 0 || static_cast<std::uint64_t>(row.index) != i) {
+      return Fail(i, fmt::format("entry {} is missing (the next stored index is {})", i, row.index));
+    }
+    switch (c.problem) {
+      case RowCheck::kNone:
+        break;
+      case RowCheck::kParse:
+        return Fail(i, fmt::format("entry {} cannot be parsed: {}", i, c.parse_error));
+      case RowCheck::kIndex:
+        return Fail(i, fmt::format("entry {} holds the entry of index {} (rows were reordered, "
+                                   "inserted or renumbered)",
+                                   i, c.parsed_index));
+      case RowCheck::kLeaf:
+        return Fail(i, fmt::format("the stored leaf hash of entry {} does not match the entry", i));
+      case RowCheck::kNoPayload:
+        return Fail(i, fmt::format("the payload of entry {} is missing", i));
+      case RowCheck::kPayload:
+        return Fail(i, fmt::format("the payload of entry {} does not match its payload_sha256", i));
+    }
+    acc_.Append(c.leaf);
+    last_time_ = c.time;
+    CheckHeads();
+  }
+
+  bool SignatureOk(const store::TreeHeadRecord& h) const {
+    if (h.root.size() != 32 || h.signature.size() != 64) return false;
+    Signature sig{};
+    std::copy(h.signature.begin(), h.signature.end(), sig.begin());
+    return VerifySignature(key_, CheckpointBody(origin_, h.size, HashFromBytes(h.root)), sig).ok();
+  }
+
+  // What is wrong with head `h`, whose size the recomputed tree has just reached.
+  std::optional<std::string> HeadProblem(std::size_t h) {
+    const store::TreeHeadRecord& head = heads_[h];
+    if (head.root.size() != 32 || head.signature.size() != 64) {
+      return fmt::format("the tree head of size {} is damaged (a root of {} bytes, a signature of "
+                         "{})",
+                         head.size, head.root.size(), head.signature.size());
+    }
+    if (signature_ok_[h] < 0) signature_ok_[h] = SignatureOk(head) ? 1 : 0;
+    if (signature_ok_[h] == 0) {
+      return fmt::format("the signature of the tree head of size {} does not verify (origin {}, "
+                         "this workspace's public key)",
+                         head.size, origin_);
+    }
+    if (HashFromBytes(head.root) != acc_.Root()) {
+      return fmt::format("the entries do not lead to the root of the signed tree head of size {}",
+                         head.size);
+    }
+    if (head.size > 0 && head.timestamp != last_time_) {
+      return fmt::format("the timestamp of the tree head of size {} is not the time of entry {}",
+                         head.size, head.size - 1);
+    }
+    return std::nullopt;
+  }
+
+  std::vector<store::TreeHeadRecord> heads_;
+  std::vector<signed char> signature_ok_;  // per head: -1 unchecked, 0 bad, 1 good
+  const std::string& origin_;
+  const PublicKey& key_;
+  const unsigned threads_;
+  std::vector<RowCheck> checks_;
+  VerifyReport report_;
+  MerkleAccumulator acc_;
+  std::size_t next_head_ = 0;
+  core::Instant last_time_ = 0;
+  std::optional<std::uint64_t> damage_index_;
+  std::string reason_;
+};
 
 }  // namespace
 
 Result<VerifyReport> Ledger::Verify() {
   store::LedgerStore& ls = store_->ledger();
   CANDOR_ASSIGN_OR_RETURN(std::unique_ptr<store::Transaction> snapshot, ls.BeginRead());
-  VerifyReport report;
-  CANDOR_ASSIGN_OR_RETURN(report.size, ls.LedgerSize());
   std::vector<store::TreeHeadRecord> heads;
   CANDOR_RETURN_IF_ERROR(ls.ForEachTreeHead([&](const store::TreeHeadRecord& h) {
     heads.push_back(h);
     return Status::Ok();
   }));
-  report.signed_size = heads.empty() ? 0 : heads.back().size;
+  Verifier v(std::move(heads), origin_, key_.public_key,
+             std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+  CANDOR_ASSIGN_OR_RETURN(v.report().size, ls.LedgerSize());
+  v.CheckHeads();  // a (forged) head of size 0
 
-  std::optional<Damage> damage;
-  MerkleAccumulator acc;
-  std::size_t next_head = 0;
-  std::uint64_t expected = 0;
-  core::Instant last_time = 0;
-  // Checks every head whose size the accumulator has reached.
-  auto check_heads = [&] {
-    while (!damage && next_head < heads.size() && heads[next_head].size == acc.size()) {
-      ++report.heads;
-      if (auto problem = HeadProblem(heads[next_head], origin_, key_.public_key, acc, last_time)) {
-        damage = Damage{report.verified_size, std::move(*problem)};
-      } else {
-        report.verified_size = acc.size();
-      }
-      ++next_head;
-    }
-  };
-  check_heads();  // a (forged) head of size 0
-
-  // Rows are read in chunks on this thread while the previous chunk is checked on all
-  // cores (hashing and parsing dominate); the checks are then taken in index order,
-  // which alone decides what is reported.
-  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+  // Chunk k is checked on another thread while chunk k + 1 is read here.
   RowChunk chunks[2];
-  std::vector<RowCheck> checks;
   bool more = false;
-  CANDOR_RETURN_IF_ERROR(ReadChunk(ls, 0, chunks[0], more));
-  for (int cur = 0; !damage && !chunks[cur].rows.empty(); cur = 1 - cur) {
-    RowChunk& chunk = chunks[cur];
+  CANDOR_RETURN_IF_ERROR(ReadChunk(ls, 0, kFirstChunkRows, chunks[0], more));
+  for (int cur = 0; !v.damaged() && !chunks[cur].rows.empty(); cur = 1 - cur) {
+    const RowChunk& chunk = chunks[cur];
     RowChunk& next = chunks[1 - cur];
     next.rows.clear();
-    Status read_status = Status::Ok();
+    Status read = Status::Ok();
     bool next_more = false;
-    {
-      std::thread checker([&] { CheckChunk(chunk, threads, checks); });
-      if (more) {
-        const auto last = static_cast<std::uint64_t>(std::max<std::int64_t>(chunk.rows.back().index, -1));
-        read_status = ReadChunk(ls, last + 1, next, next_more);
-      }
-      checker.join();
+    std::thread checker([&] { v.Check(chunk); });
+    if (more) {
+      const auto last = static_cast<std::uint64_t>(std::max<std::int64_t>(chunk.rows.back().index, 0));
+      read = ReadChunk(ls, last + 1, kChunkRows, next, next_more);
     }
-    CANDOR_RETURN_IF_ERROR(read_status);
+    checker.join();
+    CANDOR_RETURN_IF_ERROR(read);
     more = next_more;
-    for (std::size_t k = 0; k < chunk.rows.size() && !damage; ++k) {
-      const RowChunk::Row& row = chunk.rows[k];
-      const RowCheck& c = checks[k];
-      const std::uint64_t i = expected;
-      if (row.index < 0 || static_cast<std::uint64_t>(row.index) != i) {
-        damage = Damage{i, fmt::format("entry {} is missing (the next stored index is {})", i,
-                                       row.index)};
-        break;
-      }
-      switch (c.problem) {
-        case RowCheck::kNone:
-          break;
-        case RowCheck::kParse:
-          damage = Damage{i, fmt::format("entry {} cannot be parsed: {}", i, c.parse_error)};
-          break;
-        case RowCheck::kIndex:
-          damage = Damage{i, fmt::format("entry {} holds the entry of index {} (rows were "
-                                         "reordered, inserted or renumbered)",
-                                         i, c.parsed_index)};
-          break;
-        case RowCheck::kLeaf:
-          damage = Damage{i, fmt::format("the stored leaf hash of entry {} does not match the entry", i)};
-          break;
-        case RowCheck::kNoPayload:
-          damage = Damage{i, fmt::format("the payload of entry {} is missing", i)};
-          break;
-        case RowCheck::kPayload:
-          damage = Damage{i, fmt::format("the payload of entry {} does not match its payload_sha256", i)};
-          break;
-      }
-      if (damage) break;
-      acc.Append(c.leaf);
-      last_time = c.time;
-      ++expected;
-      check_heads();
-    }
   }
 
-  if (!damage && next_head < heads.size()) {
-    const std::uint64_t s = report.signed_size;
-    damage = Damage{expected, fmt::format("the log ends after {} entries but a signed tree head "
-                                          "covers {}: {} deleted",
-                                          expected, s, Range("entry", "entries", expected, s - 1) +
-                                                           (s - expected == 1 ? " was" : " were"))};
+  const std::uint64_t n = v.entries();
+  VerifyReport& r = v.report();
+  if (v.heads_left()) {
+    v.Fail(n, fmt::format("the log ends after {} entries but a signed tree head covers {}: {} {} "
+                          "deleted",
+                          n, r.signed_size, Range(n, r.signed_size - 1),
+                          r.signed_size - n == 1 ? "was" : "were"));
   }
-  if (!damage && expected > report.verified_size) {
-    damage = Damage{report.verified_size,
-                    fmt::format("{} not covered by a signed tree head",
-                                Range("entry", "entries", report.verified_size, expected - 1) +
-                                    (expected - report.verified_size == 1 ? " is" : " are"))};
+  if (n > r.verified_size) {
+    v.Fail(r.verified_size, fmt::format("{} {} not covered by a signed tree head",
+                                        Range(r.verified_size, n - 1),
+                                        n - r.verified_size == 1 ? "is" : "are"));
   }
-  if (!damage) {
-    CANDOR_ASSIGN_OR_RETURN(std::optional<std::int64_t> orphan, ls.FirstPayloadOutside(expected));
+  if (!v.damaged()) {
+    CANDOR_ASSIGN_OR_RETURN(std::optional<std::int64_t> orphan, ls.FirstPayloadOutside(n));
     if (orphan) {
-      damage = Damage{static_cast<std::uint64_t>(std::max<std::int64_t>(*orphan, 0)),
-                      fmt::format("a payload is stored for entry {}, which does not exist", *orphan)};
+      v.Fail(static_cast<std::uint64_t>(std::max<std::int64_t>(*orphan, 0)),
+             fmt::format("a payload is stored for entry {}, which does not exist", *orphan));
     }
   }
-  if (!damage) {
+  if (!v.damaged()) {
     CANDOR_ASSIGN_OR_RETURN(std::vector<store::PeakRecord> peaks, ls.ReadPeaks());
-    bool same = peaks.size() == acc.peaks().size();
+    const MerkleAccumulator& tree = v.tree();
+    bool same = peaks.size() == tree.peaks().size();
     int level = 64;
     for (std::size_t i = 0; same && i < peaks.size(); ++i) {
-      while (((acc.size() >> --level) & 1) == 0) {
+      while (((tree.size() >> --level) & 1) == 0) {
       }
       same = peaks[i].level == level && peaks[i].hash.size() == 32 &&
-             HashFromBytes(peaks[i].hash) == acc.peaks()[i];
+             HashFromBytes(peaks[i].hash) == tree.peaks()[i];
     }
     if (!same) {
-      damage = Damage{std::nullopt,
-                      "the stored Merkle peaks are not those of the entries (the next append "
-                      "would be refused)"};
+      v.Fail(std::nullopt,
+             "the stored Merkle peaks are not those of the entries (the next append would be "
+             "refused)");
     }
   }
-  report.ok = !damage;
-  if (damage) {
-    report.first_bad_index = damage->index;
-    report.reason = std::move(damage->reason);
-  }
-  return report;
+  v.Finish();
+  return std::move(v.report());
 }
 
 }  // namespace candor::ledger

@@ -83,7 +83,8 @@ class LedgerStore {
   // Starts a read snapshot: until the returned object is destroyed, every read sees
   // the same committed state, whatever other processes write. Inside an open write
   // transaction of this Store it is a no-op (that transaction is already a snapshot).
-  // Destroying it ends the snapshot; Commit() does too.
+  // Destroying it ends the snapshot; Commit() does too. (SQLite: pages are read
+  // memory-mapped during the snapshot, PRAGMA mmap_size restored afterwards.)
   virtual core::Result<std::unique_ptr<Transaction>> BeginRead() = 0;
   // True inside a transaction of this connection (a write transaction of the Store,
   // or a BeginRead snapshot). Appends outside one would not be atomic.

@@ -34,6 +34,7 @@ inline RunResult RunCandor(const std::vector<std::string>& args,
   fs::path tmp = fs::temp_directory_path() / ("candor_run_" + std::to_string(::getpid()));
   fs::create_directories(tmp);
   fs::path out = tmp / "out", err = tmp / "err";
+  std::fflush(nullptr);  // or the child repeats the parent's buffered output
   pid_t pid = ::fork();
   if (pid == 0) {
     FILE* o = std::freopen(out.c_str(), "w", stdout);

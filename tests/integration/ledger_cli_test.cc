@@ -56,6 +56,8 @@ RunResult RunProgram(const std::vector<std::string>& args, const std::vector<std
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   r.out = ReadFile(out);
   r.err = ReadFile(err);
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
   return r;
 }
 

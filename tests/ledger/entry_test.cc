@@ -1,4 +1,5 @@
 #include "ledger/entry.h"
+#include "ledger/identifier_guard.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -526,14 +526,17 @@ TEST_F(TamperTest, AChangedOriginOrKeyBreaksEverySignature) {
 }
 
 TEST_F(LedgerTest, VerifiesAcrossChunkBoundariesAndNamesTheExactRow) {
-  for (int i = 0; i < 41; ++i) Commit(997);  // 40,877 entries: three read chunks
+  // 40,877 entries: read in chunks of 1,024, then 16,384 (ledger_verify.cc).
+  for (int i = 0; i < 41; ++i) Commit(997);
   VerifyReport r = Verify();
   ASSERT_TRUE(r.ok) << r.reason;
   EXPECT_EQ(r.size, 40'877u);
   EXPECT_EQ(r.heads, 41u);
   Tamper("DROP TRIGGER ledger_payloads_no_update; "
-         "UPDATE ledger_payloads SET payload = '{}' WHERE idx = 16384");
-  ExpectDamage(16'384, "payload of entry 16384");
+         "UPDATE ledger_payloads SET payload = '{}' WHERE idx = 17408");  // a chunk's first
+  ExpectDamage(17'408, "payload of entry 17408");
+  Tamper("UPDATE ledger_payloads SET payload = '{}' WHERE idx = 17407");  // the chunk before's last
+  ExpectDamage(17'407, "payload of entry 17407");
 }
 
 // --- export -------------------------------------------------------------------------
