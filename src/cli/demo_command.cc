@@ -40,6 +40,8 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
                  {"subjects", r->subjects},
                  {"ingested", ingested},
                  {"eligible", r->eligible},
+                 {"ledger", {{"size", r->ledger_size}, {"root", r->ledger_root},
+                             {"verified", r->ledger_verified}}},
                  {"seconds", r->seconds}});
       return;
     }
@@ -62,6 +64,10 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
                  r->subjects > 0 ? 100.0 * static_cast<double>(n) / static_cast<double>(r->subjects) : 0.0);
     }
     fmt::print("\nEmails, names and phone numbers are only in the vault, encrypted per subject.\n");
+    fmt::print("Ledger: {} entries (init and every import), signed tree head {}…, verification {}.\n"
+               "  Check it yourself: candor --workspace {} ledger verify\n",
+               r->ledger_size, r->ledger_root.substr(0, 16), r->ledger_verified ? "passed" : "FAILED",
+               r->dir);
     fmt::print("The generated files are in {}/data/ (truth.csv holds the unbiased outcomes and is\n"
                "never ingested). Done in {:.1f} s.\n",
                r->dir, r->seconds);

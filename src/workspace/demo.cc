@@ -73,6 +73,11 @@ core::Result<DemoSummary> RunDemo(const DemoOptions& options, const DemoProgress
         }));
     summary.eligible[p.name] = n;
   }
+  CANDOR_ASSIGN_OR_RETURN(ledger::SignedHead head, ws.ledger->Head());
+  summary.ledger_size = head.size;
+  summary.ledger_root = ledger::ToHex(head.root);
+  CANDOR_ASSIGN_OR_RETURN(ledger::VerifyReport verified, ws.ledger->Verify());
+  summary.ledger_verified = verified.ok;
   CANDOR_ASSIGN_OR_RETURN(auto counts, ws.store->CountRows());
   summary.subjects = counts.rows["subjects"];
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -32,6 +32,9 @@ struct DemoSummary {
   std::vector<ingest::Report> ingested;  // in ingest order
   std::map<std::string, std::int64_t> eligible;  // purpose → subjects eligible at the end
   std::int64_t subjects = 0;
+  std::uint64_t ledger_size = 0;  // entries in the ledger, all covered by a signed head
+  std::string ledger_root;        // hex root of the latest signed tree head
+  bool ledger_verified = false;   // `candor ledger verify` passed at the end
   double seconds = 0;
 };
 

@@ -192,3 +192,32 @@ TEST_F(GeneratedWorkspace, AFailedImportWritesNothingAndReportsEveryError) {
 
 }  // namespace
 }  // namespace candor::testing
+
+namespace candor::testing {
+namespace {
+
+TEST(DemoTest, RecreatesItsWorkspaceImportsEverythingAndVerifiesTheLedger) {
+  fs::path dir = FreshDir("demo") / "ws";
+  for (int run = 0; run < 2; ++run) {  // the second run recreates the workspace
+    auto r = RunCandor({"--workspace", dir.string(), "--json", "demo", "--contacts", "500"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto j = Json(r);
+    EXPECT_EQ(j["subjects"], 500);
+    ASSERT_EQ(j["ingested"].size(), 6u);
+    EXPECT_EQ(j["ledger"]["size"], 7);  // init and six imports
+    EXPECT_EQ(j["ledger"]["verified"], true);
+    // Consent purposes hold for fewer subjects than legitimate-interest ones.
+    EXPECT_LT(j["eligible"]["profiling"].get<int>(), 500);
+    EXPECT_GT(j["eligible"]["profiling"].get<int>(), 200);
+    EXPECT_EQ(j["eligible"]["monitoring"], 500);
+  }
+  // A directory that is not a workspace is never deleted.
+  fs::path other = FreshDir("demo_other");
+  std::ofstream(other / "keep.txt") << "mine";
+  auto refused = RunCandor({"--workspace", other.string(), "demo", "--contacts", "10"});
+  EXPECT_EQ(refused.exit_code, 3);
+  EXPECT_TRUE(fs::exists(other / "keep.txt"));
+}
+
+}  // namespace
+}  // namespace candor::testing
