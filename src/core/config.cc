@@ -62,6 +62,20 @@ std::vector<std::string> Words(std::string_view name) {
   return words;
 }
 
+// Built-in contact columns and direct identifiers: never declared attributes,
+// because a declared column would be stored in clear.
+bool IsReservedColumn(std::string_view column) {
+  static const std::set<std::string, std::less<>> kReserved = {
+      "contact_id", "account_id", "email", "e_mail", "mail", "first_name", "last_name", "name",
+      "full_name", "firstname", "lastname", "phone", "mobile", "telephone", "fax", "address",
+      "street", "postcode", "zip", "ip", "ip_address", "iban", "job_title", "seniority",
+      "department", "country", "created_at", "time_zone", "language", "is_minor", "vorname",
+      "nachname", "telefon", "strasse", "straße", "adresse"};
+  std::string lower;
+  for (char ch : column) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  return kReserved.count(lower) > 0;
+}
+
 bool IsIdentifier(std::string_view s) {
   if (s.empty()) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
@@ -574,9 +588,23 @@ void CheckMappings(Checker& c, const toml::table& root, const Config& cfg) {
       }
     }
     for (const auto& pu : m.purposes) {
-      if (cfg.FindPurpose(pu) == nullptr) {
+      const PurposeConfig* purpose = cfg.FindPurpose(pu);
+      if (purpose == nullptr) {
         c.Error(where(m.name, "purposes"), path + ".purposes",
                 fmt::format("unknown purpose '{}'", pu));
+      } else if (purpose->legal_basis != m.legal_basis) {
+        // A mapping cannot create consent: its rows only carry the basis the
+        // purpose rests on.
+        c.Error(where(m.name, "legal_basis"), path + ".legal_basis",
+                fmt::format("is {}, but the purpose '{}' rests on {}", LegalBasisName(m.legal_basis),
+                            pu, LegalBasisName(purpose->legal_basis)));
+      }
+    }
+    for (const auto& a : m.attributes) {
+      if (IsReservedColumn(a.column)) {
+        c.Error(where(m.name, "attributes"), path + ".attributes." + a.column,
+                "is a direct identifier or a built-in contact column and cannot be an attribute "
+                "(identifiers live only in the vault)");
       }
     }
     if (!m.outcome_target.empty() && cfg.FindTarget(m.outcome_target) == nullptr) {
@@ -614,7 +642,10 @@ void CrossCheck(Checker& c, const toml::table& root, Config& cfg) {
   CheckMappings(c, root, cfg);
   for (const auto& cc : cfg.contact_columns) {
     std::string path = "contacts.columns." + cc.column;
-    if (protected_names.count(cc.column) || special.count(cc.column)) {
+    if (IsReservedColumn(cc.column)) {
+      c.Error(where("contacts.columns", cc.column, ""), path,
+              "is a direct identifier or a built-in contact column and cannot be declared again");
+    } else if (protected_names.count(cc.column) || special.count(cc.column)) {
       c.Error(where("contacts.columns", cc.column, ""), path,
               "is declared protected or special-category; ingest it with `candor ingest "
               "attributes`, not as a contact column");
@@ -790,6 +821,18 @@ std::string_view FeatureKindName(FeatureKind k) {
 
 std::optional<std::string> SensitiveTerm(std::string_view name) {
   std::vector<std::string> words = Words(name);
+  // German (and run-together English) compounds: a word that starts with one of
+  // these stems is sensitive ("Gesundheitszustand", "Altersgruppe", "agegroup").
+  static constexpr std::string_view kStems[] = {
+      "gesundheit", "religion", "geschlecht", "behinderung", "schwanger", "krankheit",
+      "gewerkschaft", "staatsangeh", "konfession", "ethni", "geburt", "altersgr", "altersk",
+      "altersb", "agegroup", "agebracket", "ageband", "birthyear", "birthdate", "dateofbirth",
+      "sexualorient", "weltanschau"};
+  for (const std::string& w : words) {
+    for (std::string_view stem : kStems) {
+      if (w.size() >= stem.size() && w.compare(0, stem.size(), stem) == 0) return std::string(stem);
+    }
+  }
   // The most specific match wins: "date_of_birth" rather than "birth".
   std::optional<std::string> best;
   std::size_t best_words = 0;

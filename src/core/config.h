@@ -123,7 +123,7 @@ struct Config {
   std::size_t max_errors = 100;
   // [keys]
   std::string keys_dir = "keys";
-  // [[purposes]]
+  // [purposes.NAME]
   std::vector<PurposeConfig> purposes;
   // [protected], [special_categories]
   std::vector<std::string> protected_attributes;

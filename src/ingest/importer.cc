@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <future>
@@ -23,7 +25,7 @@ constexpr std::string_view kKindNames[] = {"accounts", "contacts", "events",  "c
 
 Result<std::string> Sha256OfFile(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return core::NotFound(fmt::format("{}:1:1: no such file", path));
+  if (f == nullptr) return core::Unavailable(fmt::format("cannot read the file: {}", std::strerror(errno)));
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
   std::vector<unsigned char> buf(std::size_t{1} << 20);
@@ -35,7 +37,7 @@ Result<std::string> Sha256OfFile(const std::string& path) {
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx, md, &len);
   EVP_MD_CTX_free(ctx);
-  if (failed) return core::Unavailable(fmt::format("{}: read error", path));
+  if (failed) return core::Unavailable("read error");
   return core::ToHex(md, len);
 }
 

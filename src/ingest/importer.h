@@ -89,10 +89,11 @@ class Importer {
   std::optional<store::SubjectKey> LookupContact(std::string_view contact_id);
   void Remember(std::string_view contact_id, store::SubjectKey key);
   // Creates or updates a subject from identifiers and attributes.
+  // Creates the subject, or (unless keep_existing) updates its record and vault.
   std::optional<store::SubjectKey> UpsertSubject(const privacy::Identifiers& ids,
                                                  const store::SubjectRecord& rec,
-                                                 const Cell& id_cell, const Cell& email_cell,
-                                                 bool& created);
+                                                 const Cell& email_cell, bool& created,
+                                                 bool keep_existing);
   void RecordBasis(store::SubjectKey key, core::Instant ts);
 
   store::Store& store_;

@@ -52,6 +52,13 @@ Status Importer::PrepareMapping() {
         fmt::format("mapping '{}' is not a {} mapping", mapping_->name, kind_name));
   }
   report_.mapping = mapping_->name;
+  if (mapping_->kind == core::MappingKind::kFlat && mapping_->id_column.empty() &&
+      request_.files.size() > 1) {
+    return core::InvalidArgument(fmt::format(
+        "mapping '{}' numbers contacts by row (it has no id_column): import one file per call, "
+        "or name an id column",
+        mapping_->name));
+  }
   if (!mapping_->source_time_zone.empty()) {
     CANDOR_ASSIGN_OR_RETURN(source_zone_, core::TimeZone::Locate(mapping_->source_time_zone));
   }
@@ -195,7 +202,7 @@ void Importer::FlatRow() {
   rec.source = "flat:" + m.name;
   rec.created_at = ts;
   bool created = false;
-  auto key = UpsertSubject(ids, rec, id_cell, Cell{}, created);
+  auto key = UpsertSubject(ids, rec, Cell{}, created, /*keep_existing=*/true);
   if (!key) return;
   for (auto& a : attrs) {
     a.subject = *key;
@@ -257,10 +264,15 @@ void Importer::TransactionRow() {
     store::SubjectRecord rec;
     rec.source = "transactions:" + m.name;
     rec.created_at = ts;
-    rec.country = country;
     bool created = false;
-    key = UpsertSubject(ids, rec, id, Cell{}, created);
+    key = UpsertSubject(ids, rec, Cell{}, created, /*keep_existing=*/true);
     if (!key) return;
+    // The source's country is free text ("United Kingdom"), not the ISO code of
+    // subjects.country: it is kept as an attribute.
+    if (created && !country.empty()) {
+      store::AttributeRecord a{*key, "country_name", std::nullopt, country};
+      if (auto r = store_.UpsertAttribute(a); !r.ok()) return StoreFailed(r.status());
+    }
   }
   RecordBasis(*key, ts);
   bool cancellation =

@@ -55,8 +55,8 @@ void Importer::AccountRow() {
 
 std::optional<store::SubjectKey> Importer::UpsertSubject(const privacy::Identifiers& ids,
                                                          const store::SubjectRecord& rec,
-                                                         const Cell& id_cell,
-                                                         const Cell& email_cell, bool& created) {
+                                                         const Cell& email_cell, bool& created,
+                                                         bool keep_existing) {
   created = false;
   std::optional<store::BlindHash> email_hash;
   if (!ids.email.empty()) email_hash = vault_.Blind(privacy::BlindKind::kEmail, ids.email);
@@ -72,8 +72,10 @@ std::optional<store::SubjectKey> Importer::UpsertSubject(const privacy::Identifi
     Fail(email_cell, "belongs to another contact (emails are unique)");
     return std::nullopt;
   }
-  (void)id_cell;
   if (!Writing()) return std::nullopt;
+  // A mapped row names a subject by id only: it must not blank the identifiers
+  // and attributes that a contacts import stored for the same contact.
+  if (existing && keep_existing) return existing;
   if (!existing) {
     store::SubjectRecord r = rec;
     r.id = core::SubjectId::Random();
@@ -237,7 +239,7 @@ void Importer::ContactRow() {
   }
   if (!ok) return;
   bool created_now = false;
-  auto key = UpsertSubject(ids, rec, id, email, created_now);
+  auto key = UpsertSubject(ids, rec, email, created_now, /*keep_existing=*/false);
   if (!key) return;
   for (auto& a : extras) {
     a.subject = *key;
@@ -298,7 +300,11 @@ void Importer::ConsentRow() {
   if (Required(purpose)) {
     p = config_.FindPurpose(purpose.text);
     if (p == nullptr) {
-      Fail(purpose, fmt::format("unknown purpose '{}' (declare it under [purposes])", purpose.text));
+      std::vector<std::string> names;
+      for (const auto& pc : config_.purposes) names.push_back(pc.name);
+      Fail(purpose, fmt::format("is not a purpose of this workspace (one of {}; declare others "
+                                "under [purposes])",
+                                fmt::join(names, ", ")));
       ok = false;
     }
   } else {
@@ -361,7 +367,11 @@ void Importer::OutcomeRow() {
   auto key = Contact(contact);
   ok &= key.has_value();
   if (Required(target) && config_.FindTarget(target.text) == nullptr) {
-    Fail(target, fmt::format("unknown target '{}' (declare it under [targets])", target.text));
+    std::vector<std::string> names;
+    for (const auto& t : config_.targets) names.push_back(t.name);
+    Fail(target, fmt::format("is not a target of this workspace (one of {}; declare others under "
+                             "[targets])",
+                             fmt::join(names, ", ")));
     ok = false;
   }
   ok &= Required(ts) && Timestamp(ts, o.ts);
@@ -386,9 +396,9 @@ void Importer::AttributeRow() {
   auto key = Contact(contact);
   ok &= key.has_value();
   if (Required(attribute) && !config_.IsProtected(attribute.text)) {
-    Fail(attribute, fmt::format("'{}' is not a protected attribute of this workspace (declare it "
-                                "under [protected].attributes)",
-                                attribute.text));
+    Fail(attribute, fmt::format("is not a protected attribute of this workspace (one of {}; "
+                                "declare others under [protected].attributes)",
+                                fmt::join(config_.protected_attributes, ", ")));
     ok = false;
   }
   ok &= Required(value);

@@ -19,7 +19,8 @@ CREATE TABLE purposes (
                      ('consent', 'legitimate_interest', 'contract', 'legal_obligation')),
   direct_marketing INTEGER NOT NULL CHECK (direct_marketing IN (0, 1)),
   channels         TEXT NOT NULL,
-  retention_days   INTEGER NOT NULL
+  retention_days   INTEGER NOT NULL,
+  active           INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
 ) WITHOUT ROWID;
 
 CREATE TABLE accounts (

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "store/event_writer.h"
@@ -21,22 +22,24 @@ using sqlite::Stmt;
 // Eligibility of a subject for purpose ?1 at instant ?2 (DESIGN invariants 1–3):
 //  - no objection to this purpose, nor (if it is direct marketing) to any
 //    direct-marketing purpose, at or before the instant;
-//  - a consent purpose needs its latest grant/withdraw event to be a grant;
-//  - minors are never processed for direct marketing.
+//  - a consent purpose needs its latest grant/withdraw event to be a grant
+//    recorded with the legal basis consent;
+//  - minors are never processed for direct marketing;
+//  - a purpose no longer in the configuration holds for nobody.
 constexpr std::string_view kEligibleSql = R"SQL(
 SELECT s.subject_key, s.subject_id, s.account_id, s.job_title, s.seniority, s.department,
        s.country, s.time_zone, s.language, s.is_minor, s.created_at, s.source
 FROM subjects s JOIN purposes p ON p.name = ?1
-WHERE NOT (p.direct_marketing = 1 AND s.is_minor = 1)
+WHERE p.active = 1 AND NOT (p.direct_marketing = 1 AND s.is_minor = 1)
   AND NOT EXISTS (
     SELECT 1 FROM consent_events o JOIN purposes op ON op.name = o.purpose
     WHERE o.subject_key = s.subject_key AND o.action = 'object' AND o.ts <= ?2
       AND (o.purpose = p.name OR (p.direct_marketing = 1 AND op.direct_marketing = 1)))
   AND (p.legal_basis <> 'consent' OR (
-    SELECT c.action FROM consent_events c
+    SELECT c.action = 'grant' AND c.legal_basis = 'consent' FROM consent_events c
     WHERE c.subject_key = s.subject_key AND c.purpose = p.name AND c.ts <= ?2
       AND c.action IN ('grant', 'withdraw')
-    ORDER BY c.ts DESC, c.id DESC LIMIT 1) = 'grant')
+    ORDER BY c.ts DESC, c.id DESC LIMIT 1) = 1)
 ORDER BY s.subject_key
 )SQL";
 
@@ -110,7 +113,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::unique_ptr<Transaction>> BeginWrite() override {
-    if (tx_open_) return core::FailedPrecondition("a write transaction is already open");
+    if (tx_open_) return core::Internal("a write transaction is already open on this connection");
     CANDOR_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
     tx_open_ = true;
     // Dictionary ids cached during a rolled-back transaction no longer exist.
@@ -146,16 +149,54 @@ class SqliteStore final : public Store {
     return s->Bind(1, key).Bind(2, value).Run();
   }
 
+  // The purposes table as "name|basis|dm|channels|retention|active" lines, sorted.
+  Result<std::vector<std::string>> PurposeRows() {
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt all, db_->Prepare("SELECT name, legal_basis, direct_marketing, channels, "
+                               "retention_days, active FROM purposes ORDER BY name"));
+    std::vector<std::string> rows;
+    while (true) {
+      CANDOR_ASSIGN_OR_RETURN(bool row, all.Step());
+      if (!row) break;
+      rows.push_back(fmt::format("{}|{}|{}|{}|{}|{}", all.Text(0), all.Text(1), all.Int(2),
+                                 all.Text(3), all.Int(4), all.Int(5)));
+    }
+    return rows;
+  }
+
+  static std::string PurposeRow(const core::PurposeConfig& p) {
+    return fmt::format("{}|{}|{}|{}|{}|1", p.name, core::LegalBasisName(p.legal_basis),
+                       p.direct_marketing ? 1 : 0, fmt::join(p.channels, ","), p.retention_days);
+  }
+
+  Result<bool> PurposesDiffer(const std::vector<core::PurposeConfig>& purposes) override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
+    CANDOR_ASSIGN_OR_RETURN(auto have, PurposeRows());
+    std::vector<std::string> want;
+    for (const auto& p : purposes) want.push_back(PurposeRow(p));
+    std::sort(want.begin(), want.end());
+    // Stored purposes that are no longer configured must be inactive.
+    std::vector<std::string> have_active;
+    for (const auto& r : have) {
+      if (r.back() == '1') {
+        have_active.push_back(r);
+      }
+    }
+    return have_active != want;
+  }
+
   Status SyncPurposes(const std::vector<core::PurposeConfig>& purposes) override {
     CANDOR_RETURN_IF_ERROR(events_->Drain());
+    // Purposes no longer configured stay (consent history refers to them) but
+    // become inactive: nobody is eligible for them.
+    CANDOR_RETURN_IF_ERROR(db_->Exec("UPDATE purposes SET active = 0"));
     CANDOR_ASSIGN_OR_RETURN(
         Stmt * s, Cached(kUpsertPurpose,
                          "INSERT INTO purposes(name, legal_basis, direct_marketing, channels, "
-                         "retention_days) VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(name) DO UPDATE "
-                         "SET legal_basis = excluded.legal_basis, direct_marketing = "
+                         "retention_days, active) VALUES(?1, ?2, ?3, ?4, ?5, 1) ON CONFLICT(name) "
+                         "DO UPDATE SET legal_basis = excluded.legal_basis, direct_marketing = "
                          "excluded.direct_marketing, channels = excluded.channels, "
-                         "retention_days = excluded.retention_days"));
-    std::string names;
+                         "retention_days = excluded.retention_days, active = 1"));
     for (const auto& p : purposes) {
       std::string channels = fmt::format("{}", fmt::join(p.channels, ","));
       CANDOR_RETURN_IF_ERROR(s->Bind(1, p.name)
@@ -164,24 +205,6 @@ class SqliteStore final : public Store {
                                  .Bind(4, channels)
                                  .Bind(5, p.retention_days)
                                  .Run());
-    }
-    // Purposes no longer configured stay (consent history refers to them) but are
-    // marked so that nothing is eligible for them.
-    CANDOR_ASSIGN_OR_RETURN(Stmt all, db_->Prepare("SELECT name FROM purposes"));
-    std::vector<std::string> stale;
-    while (true) {
-      CANDOR_ASSIGN_OR_RETURN(bool row, all.Step());
-      if (!row) break;
-      std::string n = all.Text(0);
-      bool keep = false;
-      for (const auto& p : purposes) keep = keep || p.name == n;
-      if (!keep) stale.push_back(n);
-    }
-    for (const auto& n : stale) {
-      CANDOR_ASSIGN_OR_RETURN(Stmt st, db_->Prepare("UPDATE purposes SET legal_basis = 'consent', "
-                                                    "channels = '', retention_days = 1, "
-                                                    "direct_marketing = 1 WHERE name = ?1"));
-      CANDOR_RETURN_IF_ERROR(st.Bind(1, n).Run());
     }
     return Status::Ok();
   }
@@ -568,7 +591,7 @@ class SqliteStore final : public Store {
         "name TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
     CANDOR_ASSIGN_OR_RETURN(int have, SchemaVersion());
     if (have > LatestSchemaVersion()) {
-      return core::FailedPrecondition(fmt::format(
+      return core::Unavailable(fmt::format(
           "{}: schema version {} is newer than this candor build knows ({}); upgrade candor",
           db_->path(), have, LatestSchemaVersion()));
     }

@@ -14,7 +14,9 @@
 // ForEachEligibleSubject() returns only subjects with a valid legal basis for the
 // purpose at the given moment, derived from the consent events (never from a
 // stored state), objections (an objection to any direct-marketing purpose ends
-// all of them), and the minors rule. There is no other read of subject data.
+// all of them), and the minors rule. There is no other read of subject data for
+// processing; FindBy*, ReadVault and the vault record serve identification
+// (ingest, data-subject requests), not processing.
 //
 // Writes happen inside a Transaction (BeginWrite); nothing is visible to other
 // connections before Commit(), and destroying an uncommitted Transaction rolls it
@@ -144,7 +146,10 @@ class Store {
   virtual core::Result<std::optional<std::string>> GetMeta(std::string_view key) = 0;
   virtual core::Status SetMeta(std::string_view key, std::string_view value) = 0;
 
-  // Makes the purposes table equal to the configuration (names, bases, flags).
+  // True when the stored purposes differ from the configuration (read only).
+  virtual core::Result<bool> PurposesDiffer(const std::vector<core::PurposeConfig>& purposes) = 0;
+  // Makes the purposes table equal to the configuration (names, bases, flags);
+  // purposes no longer configured stay, inactive (nobody is eligible for them).
   virtual core::Status SyncPurposes(const std::vector<core::PurposeConfig>& purposes) = 0;
 
   // --- writes (inside a transaction) ---

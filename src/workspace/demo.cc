@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 
 #include "workspace/workspace.h"
 
@@ -11,21 +12,32 @@ namespace candor::workspace {
 
 namespace fs = std::filesystem;
 
+namespace {
+constexpr const char* kDemoMarker = "DEMO-WORKSPACE.txt";
+}  // namespace
+
 core::Result<DemoSummary> RunDemo(const DemoOptions& options, const DemoProgress& progress) {
   auto start = std::chrono::steady_clock::now();
   fs::path dir(options.dir);
   std::error_code ec;
-  if (fs::exists(dir)) {
-    if (fs::exists(dir / "candor.toml")) {
-      fs::remove_all(dir, ec);
-      if (ec) return core::Unavailable(fmt::format("{}: cannot remove: {}", options.dir, ec.message()));
-    } else if (!fs::is_empty(dir, ec)) {
-      return core::FailedPrecondition(fmt::format(
-          "{} exists and is not a candor workspace; choose another directory with --workspace",
-          options.dir));
+  // Only a workspace that an earlier demo made is recreated: a real workspace (or
+  // any other directory) is never deleted.
+  if (fs::exists(dir) && !fs::is_empty(dir, ec)) {
+    if (!fs::exists(dir / kDemoMarker)) {
+      return core::InvalidArgument(fmt::format(
+          "{} exists and is not a demo workspace (no {}); the demo deletes and recreates its "
+          "directory, so choose another one with --workspace",
+          options.dir, kDemoMarker));
     }
+    fs::remove_all(dir, ec);
+    if (ec) return core::Unavailable(fmt::format("{}: cannot remove: {}", options.dir, ec.message()));
   }
   CANDOR_ASSIGN_OR_RETURN(InitResult init, Init(options.dir));
+  {
+    std::ofstream marker(dir / kDemoMarker);
+    marker << "This workspace was made by `candor demo`, which deletes and recreates it.\n";
+    if (!marker) return core::Unavailable(fmt::format("{}: cannot write {}", options.dir, kDemoMarker));
+  }
   DemoSummary summary;
   summary.dir = init.dir;
 

@@ -74,15 +74,36 @@ Result<Workspace> Open(const std::string& dir) {
     return core::NotFound(fmt::format("{}: the database is missing", db.string()));
   }
   CANDOR_ASSIGN_OR_RETURN(ws.store, store::OpenSqliteStore(db.string()));
-  {
-    CANDOR_ASSIGN_OR_RETURN(auto tx, ws.store->BeginWrite());
-    CANDOR_RETURN_IF_ERROR(ws.store->SyncPurposes(ws.config.purposes));
-    CANDOR_RETURN_IF_ERROR(tx->Commit());
-  }
   ws.vault = std::make_unique<privacy::Vault>(ws.keys);
   CANDOR_ASSIGN_OR_RETURN(std::string origin, LedgerOrigin(*ws.store, ws.config));
   CANDOR_ASSIGN_OR_RETURN(ledger::Ledger log, ledger::Ledger::Open(*ws.store, ws.keys, origin));
   ws.ledger = std::make_unique<ledger::Ledger>(std::move(log));
+  // The purposes of the configuration are the store's: a change (a new purpose,
+  // another legal basis, a removed purpose) is applied and recorded in the ledger.
+  // Opening an unchanged workspace writes nothing.
+  CANDOR_ASSIGN_OR_RETURN(bool changed, ws.store->PurposesDiffer(ws.config.purposes));
+  if (changed) {
+    CANDOR_ASSIGN_OR_RETURN(auto tx, ws.store->BeginWrite());
+    CANDOR_RETURN_IF_ERROR(ws.store->SyncPurposes(ws.config.purposes));
+    nlohmann::json purposes = nlohmann::json::array();
+    for (const auto& p : ws.config.purposes) {
+      purposes.push_back({{"name", p.name},
+                          {"legal_basis", std::string(core::LegalBasisName(p.legal_basis))},
+                          {"direct_marketing", p.direct_marketing},
+                          {"channels", p.channels},
+                          {"retention_days", p.retention_days}});
+    }
+    ledger::EntryInput entry;
+    entry.type = "config.change";
+    entry.time = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+    entry.actor = ledger::DefaultActor();
+    entry.payload = {{"purposes", purposes}};
+    CANDOR_RETURN_IF_ERROR(ws.ledger->Append(entry).status());
+    CANDOR_RETURN_IF_ERROR(ws.ledger->SignHead().status());
+    CANDOR_RETURN_IF_ERROR(tx->Commit());
+  }
   return ws;
 }
 

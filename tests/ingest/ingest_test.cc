@@ -191,6 +191,45 @@ TEST(IngestTest, FlatRowsBecomeSubjectsWithAttributesProtectedBandsOutcomesAndBa
   EXPECT_EQ(Count(fx, "subjects"), 3);
 }
 
+TEST(IngestTest, AFlatRowForAnExistingContactKeepsItsIdentifiersAndRecord) {
+  IngestFixture fx("flat_existing");
+  fx.AddBase();
+  core::MappingConfig m;
+  m.name = "crm";
+  m.kind = core::MappingKind::kFlat;
+  m.id_column = "id";
+  m.time_column = "ts";
+  m.attributes = {{"plan", core::ValueType::kCategorical}};
+  m.purposes = {"profiling"};
+  fx.config().mappings.push_back(m);
+  auto r = fx.Ingest(Kind::kFlat, {fx.Write("x.csv", "id,ts,plan\nC1,2026-01-01T00:00:00Z,pro\n")});
+  ASSERT_TRUE(r.committed) << (r.errors.empty() ? "" : FormatError(r.errors[0]));
+  EXPECT_EQ(r.updated, 1);
+  EXPECT_EQ(Count(fx, "subjects"), 2);
+  EXPECT_EQ(Count(fx, "blind_index"), 4);  // the email is still found
+  EXPECT_EQ(Scalar(fx, "SELECT count(*) FROM subjects WHERE seniority = 'c_level' AND "
+                       "account_id = 'A1'"),
+            1);
+  EXPECT_EQ(Scalar(fx, "SELECT count(*) FROM subject_attributes WHERE name = 'plan'"), 1);
+}
+
+TEST(IngestTest, RowNumberedMappingsTakeOneFilePerCall) {
+  IngestFixture fx("flat_rows");
+  core::MappingConfig m;
+  m.name = "rows";
+  m.kind = core::MappingKind::kFlat;
+  m.row_time_start = "2024-01-01T00:00:00Z";
+  m.attributes = {{"plan", core::ValueType::kCategorical}};
+  fx.config().mappings.push_back(m);
+  Request req;
+  req.kind = Kind::kFlat;
+  req.files = {fx.Write("a.csv", "plan\npro\n"), fx.Write("b.csv", "plan\nfree\n")};
+  privacy::Vault vault(FixedKeys());
+  auto rep = ingest::Run(fx.store(), fx.config(), vault, fx.ledger(), req);
+  ASSERT_FALSE(rep.ok());
+  EXPECT_THAT(rep.status().message(), HasSubstr("import one file per call"));
+}
+
 TEST(IngestTest, TransactionsBecomeOrderEventsPerCustomer) {
   IngestFixture fx("tx");
   core::MappingConfig m;

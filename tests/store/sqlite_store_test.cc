@@ -105,7 +105,7 @@ TEST_F(SqliteStoreTest, ReopeningKeepsTheSchemaAndRefusesNewerOnes) {
   db->reset();
   auto newer = OpenSqliteStore((dir_ / "candor.db").string());
   ASSERT_FALSE(newer.ok());
-  EXPECT_EQ(newer.status().code(), core::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(newer.status().code(), core::StatusCode::kUnavailable);
   EXPECT_THAT(newer.status().message(), ::testing::HasSubstr("newer than this candor build"));
 }
 
@@ -120,7 +120,7 @@ TEST_F(SqliteStoreTest, UncommittedTransactionRollsBack) {
     ASSERT_TRUE(tx.ok());
     AddSubject();
     // A second write transaction on the same connection is a programming error.
-    EXPECT_EQ(store_->BeginWrite().status().code(), core::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(store_->BeginWrite().status().code(), core::StatusCode::kInternal);
   }
   auto counts = store_->CountRows();
   ASSERT_TRUE(counts.ok());

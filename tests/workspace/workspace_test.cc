@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "ingest/ingest.h"
 
@@ -30,6 +31,60 @@ TEST(WorkspaceTest, InitThenOpenThenRefuseASecondInit) {
   EXPECT_EQ(ws->config.purposes.size(), 6u);
   auto again = Init(dir.string());
   EXPECT_EQ(again.status().code(), core::StatusCode::kAlreadyExists);
+  fs::remove_all(dir);
+}
+
+TEST(WorkspaceTest, PurposeChangesAreAppliedOnOpenAndRecordedInTheLedger) {
+  fs::path dir = Fresh("purposes");
+  ASSERT_TRUE(Init(dir.string()).ok());
+  std::uint64_t size = 0;
+  {
+    auto ws = Open(dir.string());
+    ASSERT_TRUE(ws.ok()) << ws.status().ToString();
+    size = ws->ledger->Head()->size;
+  }
+  {
+    auto ws = Open(dir.string());  // unchanged: nothing written
+    ASSERT_TRUE(ws.ok());
+    EXPECT_EQ(ws->ledger->Head()->size, size);
+  }
+  // Remove the purpose "monitoring" from candor.toml.
+  std::string text;
+  {
+    std::ifstream in(dir / "candor.toml");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+  }
+  auto start = text.find("[purposes.monitoring]");
+  auto end = text.find("[protected]");
+  ASSERT_NE(start, std::string::npos);
+  text.erase(start, end - start);
+  std::ofstream(dir / "candor.toml") << text;
+  auto ws = Open(dir.string());
+  ASSERT_TRUE(ws.ok()) << ws.status().ToString();
+  EXPECT_EQ(ws->ledger->Head()->size, size + 1);
+  auto verified = ws->ledger->Verify();
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->ok) << verified->reason;
+  // Nobody is eligible for a purpose that is no longer configured.
+  fs::path f = dir / "c.csv";
+  std::ofstream(f) << "contact_id,account_id,email,first_name,last_name,job_title,seniority,"
+                      "department,country,created_at\n"
+                      "C1,,a@example.com,A,B,CTO,c_level,it,GB,2025-01-01T00:00:00Z\n";
+  ingest::Request req;
+  req.kind = ingest::Kind::kContacts;
+  req.files = {f.string()};
+  ASSERT_TRUE(ingest::Run(*ws->store, ws->config, *ws->vault, *ws->ledger, req).ok());
+  int n = 0;
+  ASSERT_TRUE(ws->store
+                  ->ForEachEligibleSubject("monitoring", 1'900'000'000'000,
+                                           [&](const store::EligibleSubject&) {
+                                             ++n;
+                                             return core::Status::Ok();
+                                           })
+                  .ok());
+  EXPECT_EQ(n, 0);
   fs::remove_all(dir);
 }
 
