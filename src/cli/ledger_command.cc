@@ -2,6 +2,10 @@
 //              | verify | export --out DIR
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
 #include "cli/common.h"
 #include "ledger/ledger_json.h"
 #include "workspace/workspace.h"
@@ -10,12 +14,21 @@ namespace candor::cli {
 
 namespace {
 
+core::Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::NotFound(path + ": no such file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 struct LedgerArgs {
   std::uint64_t index = 0;
   std::uint64_t size = 0;
   std::uint64_t from = 0;
   std::uint64_t to = 0;
   std::string out;
+  std::string against;
 };
 
 // Opens the workspace and runs `body` with its ledger; errors go through Fail().
@@ -111,9 +124,26 @@ void RegisterLedger(CLI::App& app, Context& ctx) {
 
   auto* verify = cmd->add_subcommand(
       "verify", "Recompute every hash and signature; exit 3 if anything was altered");
-  verify->callback([&ctx] {
+  verify->add_option("--against", args->against,
+                     "Also check the log against an earlier export's checkpoint (a directory "
+                     "holding checkpoint.txt and checkpoint.sig, kept outside the workspace)");
+  verify->callback([&ctx, args] {
     WithLedger(ctx, [&](ledger::Ledger& l) {
       auto r = l.Verify();
+      if (r.ok() && r->ok && !args->against.empty()) {
+        auto body = ReadWholeFile(args->against + "/checkpoint.txt");
+        auto sig = ReadWholeFile(args->against + "/checkpoint.sig");
+        if (!body.ok() || !sig.ok() || sig->size() != 64) {
+          ctx.exit_code = Fail(ctx, core::InvalidArgument(fmt::format(
+                                        "--against {}: needs checkpoint.txt and a 64-byte "
+                                        "checkpoint.sig (candor ledger export writes both)",
+                                        args->against)));
+          return;
+        }
+        ledger::Signature s{};
+        std::copy(sig->begin(), sig->end(), reinterpret_cast<char*>(s.data()));
+        r = l.VerifyAgainst(*body, s);
+      }
       if (!r.ok()) {
         ctx.exit_code = Fail(ctx, r.status());
         return;

@@ -168,6 +168,16 @@ class Ledger {
   // error means the store could not be read.
   core::Result<VerifyReport> Verify();
 
+  // Checks the log against a checkpoint kept outside the workspace (an auditor's
+  // copy of an earlier export's checkpoint.txt and checkpoint.sig): the signature
+  // must be this workspace's, the origin this log's, and the first `size` entries
+  // stored now must still have the checkpoint's root. This is what catches a log
+  // cut short together with its later tree heads, which Verify() alone cannot see.
+  // A mismatch gives a report with ok == false (first_bad_index: the first entry
+  // missing when the log is shorter); InvalidArgument for a malformed checkpoint.
+  core::Result<VerifyReport> VerifyAgainst(std::string_view checkpoint_body,
+                                           const Signature& signature);
+
   // Writes what an auditor needs to `dir` (created; AlreadyExists if it holds files):
   // head.json, checkpoint.txt (the signed body), checkpoint.sig (raw Ed25519),
   // checkpoint.note (C2SP signed note), public_key.pem, verifier_key.txt,

@@ -264,6 +264,30 @@ TEST_F(LedgerCliTest, VerifyFindsEveryRowEditedWithSqlite3) {
   }
 }
 
+TEST_F(LedgerCliTest, ACheckpointKeptOutsideCatchesALogCutShortWithItsHeads) {
+  fs::path ws = Copy("cut_short");
+  fs::path anchor = *root_ / "anchor_export";
+  fs::remove_all(anchor);
+  ASSERT_EQ(Ledger(ws, {"export", "--out", anchor.string()}).exit_code, 0);
+  EXPECT_EQ(Ledger(ws, {"verify", "--against", anchor.string()}).exit_code, 0);
+  // Cut the log to its first two entries, with their heads, payloads and peaks made to
+  // match: the log is consistent in itself again.
+  auto s = Sqlite(ws,
+                  "DROP TRIGGER ledger_no_delete; DROP TRIGGER ledger_payloads_no_delete; "
+                  "DROP TRIGGER tree_heads_no_delete; DELETE FROM ledger WHERE idx >= 2; "
+                  "DELETE FROM ledger_payloads WHERE idx >= 2; DELETE FROM tree_heads WHERE "
+                  "size > 2; DELETE FROM ledger_peaks; INSERT INTO ledger_peaks "
+                  "VALUES (1, (SELECT root FROM tree_heads WHERE size = 2))");
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  EXPECT_EQ(Ledger(ws, {"verify"}).exit_code, 0);  // nothing inside the workspace tells
+  auto v = Ledger(ws, {"verify", "--against", anchor.string()});
+  EXPECT_EQ(v.exit_code, 3);
+  auto report = Json(v);
+  EXPECT_EQ(report["ok"], false);
+  EXPECT_EQ(report["first_bad_index"], 2);
+  EXPECT_THAT(report["reason"].get<std::string>(), HasSubstr("entries were deleted"));
+}
+
 TEST_F(LedgerCliTest, AnIngestRefusesToExtendATamperedLog) {
   fs::path ws = Copy("extend_tampered");
   ASSERT_EQ(Sqlite(ws, "UPDATE ledger_peaks SET hash = randomblob(32)").exit_code, 0);
