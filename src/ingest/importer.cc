@@ -345,6 +345,7 @@ Cell Importer::At(std::size_t spec) const {
   const core::Value& v = row_->values[static_cast<std::size_t>(i)];
   c.text = v.text;
   c.present = v.present && !v.text.empty();
+  c.emptied = v.present && v.text.empty();
   c.line = v.line;
   c.column = v.column;
   return c;

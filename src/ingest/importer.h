@@ -35,6 +35,7 @@ struct ColumnSpec {
 struct Cell {
   std::string_view text;
   bool present = false;  // in the header/object and non-empty
+  bool emptied = false;  // CSV: in the header but empty (clears a stored attribute)
   std::uint64_t line = 0, column = 0;
   const std::string* name = nullptr;
 };

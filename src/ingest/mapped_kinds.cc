@@ -132,7 +132,11 @@ void Importer::FlatRow() {
   std::vector<store::AttributeRecord> attrs;
   for (const auto& a : m.attributes) {
     Cell c = Get(a.column);
-    if (!c.present) continue;
+    if (!c.present) {
+      // Last row wins: an empty cell clears what an earlier import stored.
+      if (c.emptied) attrs.push_back({0, a.column, std::nullopt, ""});
+      continue;
+    }
     store::AttributeRecord r;
     r.name = a.column;
     switch (a.type) {

@@ -207,7 +207,11 @@ void Importer::ContactRow() {
   std::vector<store::AttributeRecord> extras;
   for (const auto& dc : config_.contact_columns) {
     Cell c = Get(dc.column);
-    if (!c.present) continue;
+    if (!c.present) {
+      // Last row wins: an empty cell clears what an earlier import stored.
+      if (c.emptied) extras.push_back({0, dc.column, std::nullopt, ""});
+      continue;
+    }
     store::AttributeRecord a;
     a.name = dc.column;
     switch (dc.type) {

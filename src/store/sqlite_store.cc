@@ -466,6 +466,13 @@ class SqliteStore final : public Store {
 
   Result<Upsert> UpsertAttribute(const AttributeRecord& a) override {
     CANDOR_RETURN_IF_ERROR(events_->Drain());
+    if (!a.number && a.text.empty()) {  // no value: the attribute is removed
+      CANDOR_ASSIGN_OR_RETURN(
+          Stmt * d, Cached(kDeleteAttribute, "DELETE FROM subject_attributes WHERE "
+                                             "subject_key = ?1 AND name = ?2"));
+      CANDOR_RETURN_IF_ERROR(d->Bind(1, a.subject).Bind(2, a.name).Run());
+      return db_->Changes() > 0 ? Upsert::kUpdated : Upsert::kUnchanged;
+    }
     CANDOR_ASSIGN_OR_RETURN(
         Stmt * f, Cached(kFindAttribute, "SELECT number, text FROM subject_attributes WHERE "
                                          "subject_key = ?1 AND name = ?2"));
@@ -560,7 +567,7 @@ class SqliteStore final : public Store {
     kGetMeta, kSetMeta, kUpsertPurpose, kAccountExists, kUpsertAccount, kFindBlind,
     kInsertSubject, kInsertKey, kInsertVault, kUpdateSubject, kReadVault, kPutBlind,
     kDeleteBlind, kInsertConsent, kFindOutcome, kUpsertOutcome, kFindProtected,
-    kUpsertProtected, kFindAttribute, kUpsertAttribute, kFindSubjectId, kSlotCount
+    kUpsertProtected, kFindAttribute, kUpsertAttribute, kFindSubjectId, kDeleteAttribute, kSlotCount
   };
 
   Result<Stmt*> Cached(int slot, std::string_view sql) {

@@ -180,6 +180,7 @@ class Store {
   virtual core::Result<Upsert> UpsertOutcome(const OutcomeRecord& o) = 0;
   virtual core::Result<Upsert> UpsertProtected(SubjectKey subject, std::string_view attribute,
                                                std::string_view value) = 0;
+  // An attribute without a number or text is removed.
   virtual core::Result<Upsert> UpsertAttribute(const AttributeRecord& a) = 0;
 
   // --- purpose-bound reads ---

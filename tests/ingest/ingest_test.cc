@@ -183,6 +183,11 @@ TEST(IngestTest, FlatRowsBecomeSubjectsWithAttributesProtectedBandsOutcomesAndBa
   EXPECT_EQ(Scalar(fx, "SELECT count(*) FROM consent_events WHERE source LIKE 'import:%' AND "
                        "length(source) = 71 AND action = 'grant' AND purpose = 'profiling'"),
             3);
+  // An empty cell in a later import clears the stored value (last row wins).
+  auto cleared = fx.Ingest(Kind::kFlat, {fx.Write("x1.csv",
+      "\"plan\";\"seats\";\"age\";\"notes\";\"y\"\n\"\";5;24;\"n/a\";\"yes\"\n")});
+  ASSERT_TRUE(cleared.committed);
+  EXPECT_EQ(Count(fx, "subject_attributes"), 4);
   // Same file again: the same subjects (ids from row numbers), nothing new.
   auto again = fx.Ingest(Kind::kFlat, {fx.Write("x2.csv",
       "\"plan\";\"seats\";\"age\";\"notes\";\"y\"\n"
