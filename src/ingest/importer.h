@@ -85,6 +85,9 @@ class Importer {
   bool Timestamp(const Cell& c, core::Instant& out, const core::TimeZone* zone = nullptr);
   bool Number(const Cell& c, std::optional<double>& out);
   bool Integer(const Cell& c, std::optional<std::int64_t>& out, bool non_negative);
+  // The typed value of a declared or mapped attribute column, appended to `out`
+  // (an emptied CSV cell appends a removal); false after Fail when invalid.
+  bool TypedAttribute(const core::AttributeColumn& column, std::vector<store::AttributeRecord>& out);
   // The subject of a contact id, or fails the cell ("unknown contact").
   std::optional<store::SubjectKey> Contact(const Cell& c);
   std::optional<store::SubjectKey> LookupContact(std::string_view contact_id);

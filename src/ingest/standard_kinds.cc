@@ -113,6 +113,46 @@ std::optional<store::SubjectKey> Importer::UpsertSubject(const privacy::Identifi
   return *existing;
 }
 
+bool Importer::TypedAttribute(const core::AttributeColumn& column,
+                              std::vector<store::AttributeRecord>& out) {
+  Cell c = Get(column.column);
+  if (!c.present) {
+    // Last row wins: an empty cell clears what an earlier import stored.
+    if (c.emptied) out.push_back({0, column.column, std::nullopt, ""});
+    return true;
+  }
+  store::AttributeRecord a;
+  a.name = column.column;
+  bool ok = true;
+  switch (column.type) {
+    case core::ValueType::kNumeric: {
+      std::optional<double> v;
+      ok = Number(c, v);
+      a.number = v;
+      break;
+    }
+    case core::ValueType::kInteger: {
+      std::optional<std::int64_t> v;
+      ok = Integer(c, v, false);
+      if (v) a.number = static_cast<double>(*v);
+      break;
+    }
+    case core::ValueType::kBoolean: {
+      auto b = ParseBoolean(c.text);
+      if (!b.ok()) {
+        Fail(c, b.status().message());
+        ok = false;
+      } else {
+        a.number = *b ? 1.0 : 0.0;
+      }
+      break;
+    }
+    default: a.text = std::string(c.text);
+  }
+  if (ok) out.push_back(std::move(a));
+  return ok;
+}
+
 void Importer::ContactRow() {
   Cell id = Get("contact_id"), account = Get("account_id"), email = Get("email"),
        first = Get("first_name"), last = Get("last_name"), title = Get("job_title"),
@@ -205,42 +245,7 @@ void Importer::ContactRow() {
   }
   ok &= Required(created) && Timestamp(created, rec.created_at);
   std::vector<store::AttributeRecord> extras;
-  for (const auto& dc : config_.contact_columns) {
-    Cell c = Get(dc.column);
-    if (!c.present) {
-      // Last row wins: an empty cell clears what an earlier import stored.
-      if (c.emptied) extras.push_back({0, dc.column, std::nullopt, ""});
-      continue;
-    }
-    store::AttributeRecord a;
-    a.name = dc.column;
-    switch (dc.type) {
-      case core::ValueType::kNumeric: {
-        std::optional<double> v;
-        ok &= Number(c, v);
-        a.number = v;
-        break;
-      }
-      case core::ValueType::kInteger: {
-        std::optional<std::int64_t> v;
-        ok &= Integer(c, v, false);
-        if (v) a.number = static_cast<double>(*v);
-        break;
-      }
-      case core::ValueType::kBoolean: {
-        auto b = ParseBoolean(c.text);
-        if (!b.ok()) {
-          Fail(c, b.status().message());
-          ok = false;
-        } else {
-          a.number = *b ? 1.0 : 0.0;
-        }
-        break;
-      }
-      default: a.text = std::string(c.text);
-    }
-    extras.push_back(std::move(a));
-  }
+  for (const auto& dc : config_.contact_columns) ok &= TypedAttribute(dc, extras);
   if (!ok) return;
   bool created_now = false;
   auto key = UpsertSubject(ids, rec, email, created_now, /*keep_existing=*/false);
