@@ -99,6 +99,9 @@ class Importer {
                                                  const Cell& email_cell, bool& created,
                                                  bool keep_existing);
   void RecordBasis(store::SubjectKey key, core::Instant ts);
+  // False when a mapped row has no id: counted as skipped (missing_id = "skip") or
+  // failed ("error").
+  bool MappedIdPresent(const Cell& id);
 
   store::Store& store_;
   const core::Config& config_;

@@ -68,6 +68,16 @@ Status Importer::PrepareMapping() {
   return Status::Ok();
 }
 
+bool Importer::MappedIdPresent(const Cell& id) {
+  if (id.present) return true;
+  if (mapping_->missing_id == "skip") {
+    ++report_.skipped;
+  } else {
+    Fail(id, "is required (the mapping's id column)");
+  }
+  return false;
+}
+
 void Importer::RecordBasis(store::SubjectKey key, core::Instant ts) {
   if (!Writing() || mapping_->purposes.empty() || basis_recorded_.count(key)) return;
   basis_recorded_.insert(key);
@@ -112,14 +122,7 @@ void Importer::FlatRow() {
   Cell id_cell;
   if (!m.id_column.empty()) {
     id_cell = Get(m.id_column);
-    if (!id_cell.present) {
-      if (m.missing_id == "skip") {
-        ++report_.skipped;
-        return;
-      }
-      Fail(id_cell, "is required (the mapping's id column)");
-      return;
-    }
+    if (!MappedIdPresent(id_cell)) return;
     contact_id = m.id_prefix + std::string(id_cell.text);
   } else {
     contact_id = fmt::format("{}{}", m.id_prefix, row_number_);
@@ -192,14 +195,7 @@ void Importer::FlatRow() {
 void Importer::TransactionRow() {
   const auto& m = *mapping_;
   Cell id = Get(m.id_column);
-  if (!id.present) {
-    if (m.missing_id == "skip") {
-      ++report_.skipped;
-      return;
-    }
-    Fail(id, "is required (the mapping's id column)");
-    return;
-  }
+  if (!MappedIdPresent(id)) return;
   bool ok = true;
   Cell time = Get(m.time_column), invoice = Get(m.invoice_column), qty = Get(m.quantity_column),
        price = Get(m.price_column);
