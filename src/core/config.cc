@@ -301,7 +301,7 @@ void ParseTargets(Checker& c, const toml::table& root, Config& cfg) {
       continue;
     }
     const toml::table& p = *node->as_table();
-    c.Keys(p, path, {"purpose", "horizon_days", "features", "population"});
+    c.Keys(p, path, {"purpose", "horizon_days", "features", "population", "snapshots"});
     TargetConfig tc;
     tc.name = name;
     tc.population = "all";
@@ -312,7 +312,41 @@ void ParseTargets(Checker& c, const toml::table& root, Config& cfg) {
     if (tc.population != "all" && tc.population != "customers") {
       c.Error(*p.get("population"), path + ".population", "must be \"all\" or \"customers\"");
     }
+    c.Str(p, "snapshots", path, tc.snapshots);
+    if (tc.snapshots != "monthly" && tc.snapshots != "outcomes") {
+      c.Error(*p.get("snapshots"), path + ".snapshots", "must be \"monthly\" or \"outcomes\"");
+    }
     cfg.targets.push_back(std::move(tc));
+  }
+}
+
+void ParseTraining(Checker& c, const toml::table& root, Config& cfg) {
+  const toml::table* t = c.Table(root, "training", "");
+  if (t == nullptr) return;
+  TrainingConfig& tc = cfg.training;
+  c.Keys(*t, "training",
+         {"snapshot_months", "valid_months", "test_months", "max_depth", "eta", "max_rounds",
+          "early_stopping_rounds", "nthread", "seed", "calibration", "reasons"});
+  c.Integer(*t, "snapshot_months", "training", tc.snapshot_months, 3, 600);
+  c.Integer(*t, "valid_months", "training", tc.valid_months, 1, 120);
+  c.Integer(*t, "test_months", "training", tc.test_months, 1, 120);
+  c.Integer(*t, "max_depth", "training", tc.max_depth, 1, 16);
+  c.Integer(*t, "max_rounds", "training", tc.max_rounds, 1, 100000);
+  c.Integer(*t, "early_stopping_rounds", "training", tc.early_stopping_rounds, 1, 100000);
+  c.Integer(*t, "nthread", "training", tc.nthread, 1, 256);
+  c.Integer(*t, "seed", "training", tc.seed, 0, std::int64_t{1} << 31);
+  c.Integer(*t, "reasons", "training", tc.reasons, 1, 20);
+  if (const toml::node* e = t->get("eta")) {
+    c.Number(*e, "training.eta", tc.eta);
+    if (!(tc.eta > 0 && tc.eta <= 1)) c.Error(*e, "training.eta", "must be in (0, 1]");
+  }
+  c.Str(*t, "calibration", "training", tc.calibration);
+  if (tc.calibration != "isotonic" && tc.calibration != "platt") {
+    c.Error(*t->get("calibration"), "training.calibration", "must be \"isotonic\" or \"platt\"");
+  }
+  if (tc.valid_months + tc.test_months >= tc.snapshot_months) {
+    c.Error(*t, "training.snapshot_months",
+            "must exceed valid_months + test_months (some months must remain for training)");
   }
 }
 
@@ -887,7 +921,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view name) {
   Config cfg;
   cfg.path = std::string(name);
   c.Keys(root, "", {"workspace", "ingest", "keys", "purposes", "protected", "special_categories",
-                    "contacts", "targets", "features", "mapping"});
+                    "contacts", "targets", "training", "features", "mapping"});
   if (const toml::table* w = c.Table(root, "workspace", "")) {
     c.Keys(*w, "workspace", {"name", "language"});
     c.Str(*w, "name", "workspace", cfg.name);
@@ -919,6 +953,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view name) {
   }
   ParseContactColumns(c, root, cfg);
   ParseTargets(c, root, cfg);
+  ParseTraining(c, root, cfg);
   ParseFeatures(c, root, cfg);
   ParseMappings(c, root, cfg);
   CrossCheck(c, root, cfg);

@@ -68,6 +68,26 @@ struct TargetConfig {
   std::int64_t horizon_days = 30;
   std::vector<std::string> features;
   std::string population;  // "all" or "customers" (contacts of customer accounts)
+  // How training rows are drawn: "monthly" (every eligible subject at each month
+  // start, labelled by outcomes within horizon_days after it) or "outcomes" (one
+  // row per recorded outcome, at its time, labelled by its value: flat exports such
+  // as a campaign's results).
+  std::string snapshots = "monthly";
+};
+
+// [training]: how `candor train` draws, splits and fits.
+struct TrainingConfig {
+  int snapshot_months = 12;  // the latest months with matured labels
+  int valid_months = 2;      // before the test months: early stopping and calibration
+  int test_months = 2;       // the latest: reported metrics
+  int max_depth = 6;
+  double eta = 0.05;
+  int max_rounds = 500;
+  int early_stopping_rounds = 30;
+  int nthread = 2;
+  std::int64_t seed = 0;
+  std::string calibration = "isotonic";  // or "platt"
+  int reasons = 3;                       // reason texts per direction and score
 };
 
 struct ProtectedColumn {
@@ -131,6 +151,7 @@ struct Config {
   // [contacts.columns]: further contact columns and their types
   std::vector<AttributeColumn> contact_columns;
   std::vector<TargetConfig> targets;
+  TrainingConfig training;
   std::vector<FeatureConfig> features;
   std::vector<MappingConfig> mappings;
 

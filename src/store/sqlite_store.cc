@@ -9,6 +9,7 @@
 #include "store/migrations.h"
 #include "store/sqlite.h"
 #include "store/sqlite_ledger_store.h"
+#include "store/sqlite_reader.h"
 
 namespace candor::store {
 
@@ -26,22 +27,6 @@ using sqlite::Stmt;
 //    recorded with the legal basis consent;
 //  - minors are never processed for direct marketing;
 //  - a purpose no longer in the configuration holds for nobody.
-constexpr std::string_view kEligibleSql = R"SQL(
-SELECT s.subject_key, s.subject_id, s.account_id, s.job_title, s.seniority, s.department,
-       s.country, s.time_zone, s.language, s.is_minor, s.created_at, s.source
-FROM subjects s JOIN purposes p ON p.name = ?1
-WHERE p.active = 1 AND NOT (p.direct_marketing = 1 AND s.is_minor = 1)
-  AND NOT EXISTS (
-    SELECT 1 FROM consent_events o JOIN purposes op ON op.name = o.purpose
-    WHERE o.subject_key = s.subject_key AND o.action = 'object' AND o.ts <= ?2
-      AND (o.purpose = p.name OR (p.direct_marketing = 1 AND op.direct_marketing = 1)))
-  AND (p.legal_basis <> 'consent' OR (
-    SELECT c.action = 'grant' AND c.legal_basis = 'consent' FROM consent_events c
-    WHERE c.subject_key = s.subject_key AND c.purpose = p.name AND c.ts <= ?2
-      AND c.action IN ('grant', 'withdraw')
-    ORDER BY c.ts DESC, c.id DESC LIMIT 1) = 1)
-ORDER BY s.subject_key
-)SQL";
 
 class SqliteTransaction final : public Transaction {
  public:
@@ -499,34 +484,29 @@ class SqliteStore final : public Store {
   Status ForEachEligibleSubject(std::string_view purpose, core::Instant as_of,
                                 const std::function<Status(const EligibleSubject&)>& fn) override {
     CANDOR_RETURN_IF_ERROR(events_->Drain());
-    {
-      CANDOR_ASSIGN_OR_RETURN(Stmt p, db_->Prepare("SELECT 1 FROM purposes WHERE name = ?1"));
-      p.Bind(1, purpose);
-      CANDOR_ASSIGN_OR_RETURN(bool known, p.Step());
-      if (!known) return core::NotFound(fmt::format("unknown purpose '{}'", purpose));
-    }
-    CANDOR_ASSIGN_OR_RETURN(Stmt s, db_->Prepare(kEligibleSql));
+    CANDOR_RETURN_IF_ERROR(CheckPurpose(purpose));
+    CANDOR_ASSIGN_OR_RETURN(Stmt s, db_->Prepare(internal::kEligibleSql));
     s.Bind(1, purpose).Bind(2, as_of);
     EligibleSubject e;
     while (true) {
       CANDOR_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
-      e.key = s.Int(0);
-      auto id = s.Blob(1);
-      std::copy_n(id.begin(), std::min<std::size_t>(id.size(), 16), e.record.id.bytes.begin());
-      e.record.account_id = s.Text(2);
-      e.record.job_title = s.Text(3);
-      e.record.seniority = s.Text(4);
-      e.record.department = s.Text(5);
-      e.record.country = s.Text(6);
-      e.record.time_zone = s.Text(7);
-      e.record.language = s.Text(8);
-      e.record.is_minor = s.Int(9) != 0;
-      e.record.created_at = s.Int(10);
-      e.record.source = s.Text(11);
+      internal::DecodeEligible(s, e);
       CANDOR_RETURN_IF_ERROR(fn(e));
     }
     return Status::Ok();
+  }
+
+  Status ReadForPurpose(std::string_view purpose, core::Instant as_of, const ReadOptions& options,
+                        const std::function<Status(const SubjectData&)>& fn) override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
+    CANDOR_RETURN_IF_ERROR(CheckPurpose(purpose));
+    return internal::ReadForPurpose(*db_, tx_open_, purpose, as_of, options, fn);
+  }
+
+  Result<EventDictionary> ReadEventDictionary() override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
+    return internal::ReadEventDictionary(*db_);
   }
 
   Result<TableCounts> CountRows() override {
@@ -549,6 +529,14 @@ class SqliteStore final : public Store {
   }
 
   Db& db() { return *db_; }
+
+  Status CheckPurpose(std::string_view purpose) {
+    CANDOR_ASSIGN_OR_RETURN(Stmt p, db_->Prepare("SELECT 1 FROM purposes WHERE name = ?1"));
+    p.Bind(1, purpose);
+    CANDOR_ASSIGN_OR_RETURN(bool known, p.Step());
+    if (!known) return core::NotFound(fmt::format("unknown purpose '{}'", purpose));
+    return Status::Ok();
+  }
 
   // Ends the transaction's event stream: after a commit, or before a rollback
   // (queued events are dropped; cached dictionary ids may be rolled back).

@@ -128,6 +128,40 @@ struct EligibleSubject {
   SubjectRecord record;
 };
 
+// An event as processing reads it: dictionary ids instead of strings.
+struct StoredEvent {
+  core::Instant ts = 0;
+  std::int32_t type = 0;  // EventDictionary::types index
+  std::int32_t url = 0;   // EventDictionary::urls index; 0: none
+  double value = 0;       // NaN: none
+};
+
+// The dictionaries of event types and URLs: index = id; index 0 is unused ("").
+struct EventDictionary {
+  std::vector<std::string> types;
+  std::vector<std::string> urls;
+};
+
+// What ReadForPurpose reads besides the subject record.
+struct ReadOptions {
+  bool account = true;        // the subject's account (AccountRecord)
+  bool attributes = true;     // subject_attributes
+  bool events = true;         // events with ts < events_before, in time order
+  core::Instant events_before = 0;
+  std::string outcome_target;  // outcomes of this target, in time order; empty: none
+};
+
+// One eligible subject with what processing for the purpose may use of it. The
+// references are valid only during the callback.
+struct SubjectData {
+  SubjectKey key = 0;
+  const SubjectRecord* record = nullptr;
+  const AccountRecord* account = nullptr;  // nullptr: none (or not requested)
+  const std::vector<AttributeRecord>* attributes = nullptr;
+  const std::vector<StoredEvent>* events = nullptr;
+  const std::vector<OutcomeRecord>* outcomes = nullptr;
+};
+
 class Transaction {
  public:
   virtual ~Transaction() = default;  // rolls back unless committed
@@ -190,6 +224,18 @@ class Store {
   virtual core::Status ForEachEligibleSubject(
       std::string_view purpose, core::Instant as_of,
       const std::function<core::Status(const EligibleSubject&)>& fn) = 0;
+
+  // The purpose-bound reader of feature data: for every subject eligible for
+  // `purpose` at `as_of` (exactly the subjects of ForEachEligibleSubject), in
+  // SubjectKey order, the parts of its data that `options` asks for, read in one
+  // consistent snapshot with ordered scans (merge joins, no per-subject query).
+  // Stops at the first non-OK Status from `fn` and returns it. NotFound for an
+  // unknown purpose.
+  virtual core::Status ReadForPurpose(std::string_view purpose, core::Instant as_of,
+                                      const ReadOptions& options,
+                                      const std::function<core::Status(const SubjectData&)>& fn) = 0;
+  // The event type and URL dictionaries (not personal data).
+  virtual core::Result<EventDictionary> ReadEventDictionary() = 0;
 
   virtual core::Result<TableCounts> CountRows() = 0;
 

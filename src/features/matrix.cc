@@ -1,0 +1,305 @@
+#include "features/matrix.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <unordered_map>
+
+namespace candor::features {
+
+namespace {
+
+constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
+constexpr std::int64_t kProgressEvery = 4096;
+
+core::Instant MonthStart(core::Instant t) {
+  core::CivilTime c = core::ToCivil(t);
+  return *core::FromCivil(c.year, c.month, 1);
+}
+
+core::Instant NextMonth(core::Instant m) {
+  core::CivilTime c = core::ToCivil(m);
+  return c.month == 12 ? *core::FromCivil(c.year + 1, 1, 1) : *core::FromCivil(c.year, c.month + 1, 1);
+}
+
+// Collects rows while categorical values are interned; codes are assigned at the end.
+class Builder {
+ public:
+  Builder(const FeatureSet& fs, std::vector<Column> fixed) : fs_(fs) {
+    if (fixed.empty()) {
+      for (std::size_t i = 0; i < fs.size(); ++i) {
+        columns_.push_back(Column{fs.names()[i], fs.categorical(i), {}});
+      }
+    } else {
+      columns_ = std::move(fixed);
+      fixed_ = true;
+    }
+    interned_.resize(columns_.size());
+    if (fixed_) {
+      for (std::size_t c = 0; c < columns_.size(); ++c) {
+        for (std::size_t k = 0; k < columns_[c].codes.size(); ++k) {
+          interned_[c].emplace(columns_[c].codes[k], static_cast<float>(k));
+        }
+      }
+    }
+  }
+
+  void Add(const store::SubjectData& d, core::Instant snapshot, float label) {
+    fs_.Evaluate(d, snapshot, values_, scratch_);
+    for (std::size_t c = 0; c < columns_.size(); ++c) {
+      if (!columns_[c].categorical) {
+        m_.values.push_back(static_cast<float>(values_[c].number));
+      } else if (values_[c].text.empty()) {
+        m_.values.push_back(kMissing);
+      } else if (fixed_) {
+        auto it = interned_[c].find(values_[c].text);
+        if (it == interned_[c].end()) ++m_.unseen_categories;
+        m_.values.push_back(it == interned_[c].end() ? kMissing : it->second);
+      } else {
+        auto [it, fresh] = interned_[c].emplace(values_[c].text, static_cast<float>(interned_[c].size()));
+        m_.values.push_back(it->second);
+      }
+    }
+    m_.subjects.push_back(d.record->id);
+    m_.keys.push_back(d.key);
+    m_.snapshots.push_back(snapshot);
+    m_.labels.push_back(label);
+    ++m_.rows;
+  }
+
+  // Codes in bytewise order of the values (training), then the matrix.
+  Matrix Finish() {
+    if (!fixed_) {
+      for (std::size_t c = 0; c < columns_.size(); ++c) {
+        if (!columns_[c].categorical) continue;
+        std::vector<std::pair<std::string, float>> sorted(interned_[c].begin(), interned_[c].end());
+        std::sort(sorted.begin(), sorted.end());
+        std::vector<float> remap(sorted.size());
+        for (std::size_t k = 0; k < sorted.size(); ++k) {
+          remap[static_cast<std::size_t>(sorted[k].second)] = static_cast<float>(k);
+          columns_[c].codes.push_back(sorted[k].first);
+        }
+        for (std::size_t r = 0; r < m_.rows; ++r) {
+          float& v = m_.values[r * columns_.size() + c];
+          if (!std::isnan(v)) v = remap[static_cast<std::size_t>(v)];
+        }
+      }
+    }
+    m_.columns = std::move(columns_);
+    return std::move(m_);
+  }
+
+ private:
+  const FeatureSet& fs_;
+  std::vector<Column> columns_;
+  bool fixed_ = false;
+  std::vector<std::unordered_map<std::string, float>> interned_;
+  std::vector<Value> values_;
+  std::vector<double> scratch_;
+  Matrix m_;
+};
+
+bool InPopulation(const core::TargetConfig& t, const store::SubjectData& d) {
+  if (t.population != "customers") return true;
+  return d.account != nullptr && d.account->status == "customer";
+}
+
+core::Result<FeatureSet> CompileFor(store::Store& store, const core::Config& config,
+                                    std::string_view target, const std::vector<Column>& columns) {
+  CANDOR_ASSIGN_OR_RETURN(store::EventDictionary dict, store.ReadEventDictionary());
+  if (columns.empty()) return FeatureSet::Compile(config, target, dict);
+  std::vector<std::string> names;
+  for (const Column& c : columns) names.push_back(c.name);
+  CANDOR_ASSIGN_OR_RETURN(FeatureSet fs, FeatureSet::Compile(config, target, names, dict));
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (fs.categorical(i) != columns[i].categorical) {
+      return core::FailedPrecondition(fmt::format(
+          "feature '{}' is {} in candor.toml but {} in the model", columns[i].name,
+          fs.categorical(i) ? "categorical" : "numeric",
+          columns[i].categorical ? "categorical" : "numeric"));
+    }
+  }
+  return fs;
+}
+
+core::Status AssignSplits(const core::Config& config, Matrix& m) {
+  std::vector<core::Instant> months;
+  for (core::Instant s : m.snapshots) months.push_back(MonthStart(s));
+  std::vector<core::Instant> distinct = months;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  const auto& tc = config.training;
+  const auto need = static_cast<std::size_t>(tc.test_months + tc.valid_months + 1);
+  if (distinct.size() < need) {
+    return core::FailedPrecondition(fmt::format(
+        "target '{}': {} month(s) of training rows with matured labels, but training needs at "
+        "least {} (test_months {} + valid_months {} + 1 to train on); ingest more history or "
+        "lower [training] test_months / valid_months",
+        m.target, distinct.size(), need, tc.test_months, tc.valid_months));
+  }
+  const core::Instant test_from = distinct[distinct.size() - static_cast<std::size_t>(tc.test_months)];
+  const core::Instant valid_from =
+      distinct[distinct.size() - static_cast<std::size_t>(tc.test_months + tc.valid_months)];
+  m.splits.resize(m.rows);
+  std::array<std::array<std::int64_t, 2>, 3> counts{};
+  for (std::size_t r = 0; r < m.rows; ++r) {
+    Split s = months[r] >= test_from ? Split::kTest : months[r] >= valid_from ? Split::kValid : Split::kTrain;
+    m.splits[r] = s;
+    ++counts[static_cast<std::size_t>(s)][m.labels[r] > 0 ? 1 : 0];
+  }
+  for (Split s : {Split::kTrain, Split::kValid, Split::kTest}) {
+    const auto& c = counts[static_cast<std::size_t>(s)];
+    if (c[0] == 0 || c[1] == 0) {
+      return core::FailedPrecondition(fmt::format(
+          "target '{}': the {} split has {} positive and {} negative rows; it needs both "
+          "(are outcomes of '{}' ingested?)",
+          m.target, SplitName(s), c[1], c[0], m.target));
+    }
+  }
+  return core::Status::Ok();
+}
+
+}  // namespace
+
+std::string_view SplitName(Split s) {
+  switch (s) {
+    case Split::kTrain: return "train";
+    case Split::kValid: return "valid";
+    case Split::kTest: return "test";
+  }
+  return "train";
+}
+
+std::vector<core::Instant> MonthStarts(core::Instant first, core::Instant last) {
+  std::vector<core::Instant> out;
+  core::Instant m = MonthStart(first);
+  if (m < first) m = NextMonth(m);
+  for (; m <= last; m = NextMonth(m)) out.push_back(m);
+  return out;
+}
+
+core::Result<Matrix> BuildTraining(store::Store& store, const core::Config& config,
+                                   std::string_view target, const BuildOptions& o) {
+  const core::TargetConfig* t = config.FindTarget(target);
+  if (t == nullptr) return core::InvalidArgument(fmt::format("unknown target '{}'", target));
+  CANDOR_ASSIGN_OR_RETURN(FeatureSet fs, CompileFor(store, config, target, {}));
+  const core::Instant horizon = t->horizon_days * core::kMillisPerDay;
+  const bool monthly = t->snapshots == "monthly";
+  std::vector<core::Instant> months;
+  if (monthly) {
+    core::Instant last = MonthStart(o.as_of - horizon);
+    months.push_back(last);
+    while (static_cast<int>(months.size()) < config.training.snapshot_months) {
+      core::CivilTime c = core::ToCivil(months.back());
+      months.push_back(c.month == 1 ? *core::FromCivil(c.year - 1, 12, 1)
+                                    : *core::FromCivil(c.year, c.month - 1, 1));
+    }
+    std::reverse(months.begin(), months.end());
+  }
+  Builder b(fs, {});
+  core::Instant first_event = std::numeric_limits<core::Instant>::max();
+  std::int64_t seen = 0;
+  store::ReadOptions ro;
+  ro.events_before = o.as_of;
+  ro.outcome_target = t->name;
+  CANDOR_RETURN_IF_ERROR(store.ReadForPurpose(
+      t->purpose, o.as_of, ro, [&](const store::SubjectData& d) -> core::Status {
+        if (o.progress && ++seen % kProgressEvery == 0) o.progress(seen);
+        if (!d.events->empty()) first_event = std::min(first_event, d.events->front().ts);
+        if (!InPopulation(*t, d)) return core::Status::Ok();
+        const auto& outs = *d.outcomes;
+        if (!monthly) {
+          for (const store::OutcomeRecord& out : outs) {
+            if (out.ts > o.as_of || d.record->created_at > out.ts) continue;
+            b.Add(d, out.ts, out.value > 0 ? 1.0F : 0.0F);
+          }
+          return core::Status::Ok();
+        }
+        for (core::Instant m : months) {
+          if (d.record->created_at >= m) continue;
+          bool converted_before = false, label = false;
+          for (const store::OutcomeRecord& out : outs) {
+            if (out.value <= 0) continue;
+            if (out.ts <= m) converted_before = true;
+            else if (out.ts <= m + horizon) label = true;
+          }
+          if (converted_before) continue;
+          b.Add(d, m, label ? 1.0F : 0.0F);
+        }
+        return core::Status::Ok();
+      }));
+  Matrix m = b.Finish();
+  m.target = t->name;
+  m.as_of = o.as_of;
+  if (monthly && first_event != std::numeric_limits<core::Instant>::max()) {
+    // A month start needs a month of history before it.
+    const core::Instant earliest = first_event + 30 * core::kMillisPerDay;
+    Matrix kept = m;
+    kept.rows = 0;
+    kept.values.clear();
+    kept.subjects.clear();
+    kept.keys.clear();
+    kept.snapshots.clear();
+    kept.labels.clear();
+    const std::size_t cols = m.cols();
+    for (std::size_t r = 0; r < m.rows; ++r) {
+      if (m.snapshots[r] < earliest) continue;
+      kept.values.insert(kept.values.end(), m.row(r), m.row(r) + cols);
+      kept.subjects.push_back(m.subjects[r]);
+      kept.keys.push_back(m.keys[r]);
+      kept.snapshots.push_back(m.snapshots[r]);
+      kept.labels.push_back(m.labels[r]);
+      ++kept.rows;
+    }
+    m = std::move(kept);
+  }
+  CANDOR_RETURN_IF_ERROR(AssignSplits(config, m));
+  return m;
+}
+
+core::Result<Matrix> BuildScoring(store::Store& store, const core::Config& config,
+                                  std::string_view target, const BuildOptions& o) {
+  const core::TargetConfig* t = config.FindTarget(target);
+  if (t == nullptr) return core::InvalidArgument(fmt::format("unknown target '{}'", target));
+  CANDOR_ASSIGN_OR_RETURN(FeatureSet fs, CompileFor(store, config, target, o.columns));
+  Builder b(fs, o.columns);
+  std::int64_t seen = 0;
+  store::ReadOptions ro;
+  ro.events_before = o.as_of;
+  CANDOR_RETURN_IF_ERROR(store.ReadForPurpose(
+      t->purpose, o.as_of, ro, [&](const store::SubjectData& d) -> core::Status {
+        if (o.progress && ++seen % kProgressEvery == 0) o.progress(seen);
+        if (!InPopulation(*t, d)) return core::Status::Ok();
+        b.Add(d, o.as_of, kMissing);
+        return core::Status::Ok();
+      }));
+  Matrix m = b.Finish();
+  m.labels.clear();
+  m.target = t->name;
+  m.as_of = o.as_of;
+  return m;
+}
+
+Matrix Select(const Matrix& m, Split s) {
+  Matrix out;
+  out.target = m.target;
+  out.as_of = m.as_of;
+  out.columns = m.columns;
+  const std::size_t cols = m.cols();
+  for (std::size_t r = 0; r < m.rows; ++r) {
+    if (m.splits[r] != s) continue;
+    out.values.insert(out.values.end(), m.row(r), m.row(r) + cols);
+    out.subjects.push_back(m.subjects[r]);
+    out.keys.push_back(m.keys[r]);
+    out.snapshots.push_back(m.snapshots[r]);
+    out.labels.push_back(m.labels[r]);
+    out.splits.push_back(s);
+    ++out.rows;
+  }
+  return out;
+}
+
+}  // namespace candor::features
