@@ -189,12 +189,56 @@ CREATE TRIGGER tree_heads_no_delete BEFORE DELETE ON tree_heads
 BEGIN SELECT RAISE(ABORT, 'tree heads are append-only'); END;
 )SQL";
 
+// 3: the model registry and stored scores (src/store/registry_store.h). seq keeps
+// creation order; a partial unique index allows one active model per target.
+// Scores keep the exact contributions (float64 array, bias last) and the reason
+// texts, and go with their subject on erasure.
+constexpr std::string_view kV3 = R"SQL(
+CREATE TABLE models (
+  seq           INTEGER PRIMARY KEY,
+  version       TEXT NOT NULL UNIQUE,
+  target        TEXT NOT NULL,
+  status        TEXT NOT NULL CHECK (status IN ('candidate', 'active', 'retired')),
+  created_at    INTEGER NOT NULL,
+  spec          TEXT NOT NULL,
+  metrics       TEXT NOT NULL,
+  fairness      TEXT,
+  booster       TEXT NOT NULL,
+  approved_by   TEXT,
+  justification TEXT
+);
+CREATE UNIQUE INDEX models_one_active ON models(target) WHERE status = 'active';
+
+CREATE TABLE score_runs (
+  id            INTEGER PRIMARY KEY,
+  model_version TEXT NOT NULL REFERENCES models(version),
+  as_of         INTEGER NOT NULL,
+  created_at    INTEGER NOT NULL,
+  rows          INTEGER NOT NULL
+);
+
+CREATE TABLE scores (
+  subject_key   INTEGER NOT NULL REFERENCES subjects(subject_key) ON DELETE CASCADE,
+  run           INTEGER NOT NULL REFERENCES score_runs(id),
+  model_version TEXT NOT NULL,
+  ts            INTEGER NOT NULL,
+  score         REAL NOT NULL,
+  probability   REAL NOT NULL,
+  margin        REAL NOT NULL,
+  contributions BLOB NOT NULL,
+  reasons       TEXT NOT NULL,
+  PRIMARY KEY (subject_key, run)
+) WITHOUT ROWID;
+CREATE INDEX scores_run ON scores(run);
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kAll = {
       {1, "core tables", kV1},
       {2, "ledger", kV2},
+      {3, "model registry and scores", kV3},
   };
   return kAll;
 }

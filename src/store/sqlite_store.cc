@@ -10,6 +10,7 @@
 #include "store/sqlite.h"
 #include "store/sqlite_ledger_store.h"
 #include "store/sqlite_reader.h"
+#include "store/sqlite_registry_store.h"
 
 namespace candor::store {
 
@@ -67,6 +68,7 @@ class SqliteStore final : public Store {
   explicit SqliteStore(std::unique_ptr<Db> db)
       : db_(std::move(db)),
         ledger_(std::make_unique<SqliteLedgerStore>(*db_)),
+        registry_(std::make_unique<SqliteRegistryStore>(*db_)),
         events_(std::make_unique<internal::EventWriter>(*db_)) {}
   ~SqliteStore() override {
     reader_find_.reset();
@@ -514,7 +516,8 @@ class SqliteStore final : public Store {
     TableCounts out;
     for (const char* t : {"accounts", "subjects", "subject_keys", "vault", "blind_index",
                           "subject_attributes", "events", "consent_events", "outcomes",
-                          "protected_attributes", "event_types", "urls", "campaigns"}) {
+                          "protected_attributes", "event_types", "urls", "campaigns", "models",
+                          "score_runs", "scores"}) {
       CANDOR_ASSIGN_OR_RETURN(auto n, QueryInt(fmt::format("SELECT count(*) FROM {}", t)));
       out.rows[t] = n;
     }
@@ -526,6 +529,11 @@ class SqliteStore final : public Store {
   LedgerStore& ledger() override {
     (void)events_->Drain();
     return *ledger_;
+  }
+
+  RegistryStore& registry() override {
+    (void)events_->Drain();
+    return *registry_;
   }
 
   Db& db() { return *db_; }
@@ -611,6 +619,7 @@ class SqliteStore final : public Store {
 
   std::unique_ptr<Db> db_;
   std::unique_ptr<SqliteLedgerStore> ledger_;  // declared after db_: destroyed before it
+  std::unique_ptr<SqliteRegistryStore> registry_;  // likewise
   std::unique_ptr<internal::EventWriter> events_;  // likewise
   std::unique_ptr<Db> reader_;                     // read-only, for FindOnReader
   std::unique_ptr<Stmt> reader_find_;

@@ -41,6 +41,7 @@
 #include "core/status.h"
 #include "core/time.h"
 #include "store/ledger_store.h"
+#include "store/registry_store.h"
 
 namespace candor::store {
 
@@ -242,6 +243,8 @@ class Store {
   // The ledger's tables (ledger_store.h), on this store's connection and inside its
   // transactions. Owned by the Store.
   virtual LedgerStore& ledger() = 0;
+  // The model registry and stored scores (registry_store.h), likewise.
+  virtual RegistryStore& registry() = 0;
 };
 
 }  // namespace candor::store
