@@ -120,8 +120,8 @@ core::Result<std::vector<T>> NumberArray(const Json& tree, const char* key, std:
 
 core::Result<double> BaseMargin(const std::string& objective, double base_score) {
   static const char* const kIdentity[] = {
-      "reg:squarederror", "reg:linear",   "reg:squaredlogerror", "reg:pseudohubererror",
-      "reg:absoluteerror", "binary:logitraw", "binary:hinge",    "rank:pairwise",
+      "reg:squarederror",  "reg:linear",      "reg:squaredlogerror", "reg:pseudohubererror",
+      "reg:absoluteerror", "binary:logitraw", "binary:hinge",        "rank:pairwise",
       "rank:ndcg",         "rank:map"};
   if (objective == "binary:logistic" || objective == "reg:logistic") {
     if (!(base_score > 0 && base_score < 1)) {
@@ -165,10 +165,10 @@ core::Result<Tree> ParseTree(const Json& j, std::size_t num_features, const std:
   if (j.contains("categories_nodes")) {
     CANDOR_ASSIGN_OR_RETURN(auto nodes,
                             NumberArray<std::int32_t>(j, "categories_nodes", SIZE_MAX, where));
-    CANDOR_ASSIGN_OR_RETURN(auto segs, NumberArray<std::uint32_t>(j, "categories_segments",
-                                                                  nodes.size(), where));
-    CANDOR_ASSIGN_OR_RETURN(auto sizes, NumberArray<std::uint32_t>(j, "categories_sizes",
-                                                                   nodes.size(), where));
+    CANDOR_ASSIGN_OR_RETURN(
+        auto segs, NumberArray<std::uint32_t>(j, "categories_segments", nodes.size(), where));
+    CANDOR_ASSIGN_OR_RETURN(auto sizes,
+                            NumberArray<std::uint32_t>(j, "categories_sizes", nodes.size(), where));
     CANDOR_ASSIGN_OR_RETURN(auto cats, NumberArray<std::int32_t>(j, "categories", SIZE_MAX, where));
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       auto node = static_cast<std::size_t>(nodes[i]);
@@ -251,7 +251,8 @@ core::Result<Ensemble> Ensemble::FromXgboostJson(std::string_view json) {
   }
   if (lmp->contains("num_target")) {
     CANDOR_ASSIGN_OR_RETURN(double k, Number((*lmp)["num_target"], "learner_model_param"));
-    if (k > 1) return Bad("learner_model_param.num_target", "multi-target models are not supported");
+    if (k > 1)
+      return Bad("learner_model_param.num_target", "multi-target models are not supported");
   }
   CANDOR_ASSIGN_OR_RETURN(const Json* bs, Member(*lmp, "base_score", "learner_model_param"));
   CANDOR_ASSIGN_OR_RETURN(double base_score, Number(*bs, "learner_model_param.base_score"));
@@ -278,22 +279,23 @@ core::Result<Ensemble> Ensemble::FromXgboostJson(std::string_view json) {
   std::vector<double> weights;
   if (*gb_name == "dart") {
     CANDOR_ASSIGN_OR_RETURN(gbtree, Member(*gb, "gbtree", "gradient_booster"));
-    CANDOR_ASSIGN_OR_RETURN(weights, NumberArray<double>(*gb, "weight_drop", SIZE_MAX,
-                                                         "gradient_booster"));
+    CANDOR_ASSIGN_OR_RETURN(weights,
+                            NumberArray<double>(*gb, "weight_drop", SIZE_MAX, "gradient_booster"));
   } else if (*gb_name != "gbtree") {
     return Bad("gradient_booster.name", "only gbtree and dart boosters are supported");
   }
   CANDOR_ASSIGN_OR_RETURN(const Json* model, Member(*gbtree, "model", "gradient_booster"));
   CANDOR_ASSIGN_OR_RETURN(const Json* trees, Member(*model, "trees", "gradient_booster.model"));
   if (!trees->is_array()) return Bad("gradient_booster.model.trees", "expected an array");
-  CANDOR_ASSIGN_OR_RETURN(auto tree_info, NumberArray<std::int32_t>(*model, "tree_info",
-                                                                    trees->size(), "model"));
+  CANDOR_ASSIGN_OR_RETURN(auto tree_info,
+                          NumberArray<std::int32_t>(*model, "tree_info", trees->size(), "model"));
   if (!weights.empty() && weights.size() != trees->size()) {
     return Bad("gradient_booster.weight_drop", "count differs from the number of trees");
   }
   for (std::size_t i = 0; i < trees->size(); ++i) {
     std::string where = "trees[" + std::to_string(i) + "]";
-    if (tree_info[i] != 0) return Bad(where, "belongs to output group " + std::to_string(tree_info[i]));
+    if (tree_info[i] != 0)
+      return Bad(where, "belongs to output group " + std::to_string(tree_info[i]));
     CANDOR_ASSIGN_OR_RETURN(Tree t, ParseTree((*trees)[i], e.num_features_, where));
     if (!weights.empty()) t.weight = weights[i];
     e.trees_.push_back(std::move(t));

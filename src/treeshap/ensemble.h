@@ -43,9 +43,9 @@ namespace candor::treeshap {
 struct Tree {
   std::vector<std::int32_t> left;
   std::vector<std::int32_t> right;
-  std::vector<std::int32_t> feature;      // split feature (unused for leaves)
-  std::vector<float> value;               // split threshold, or the leaf value
-  std::vector<float> cover;               // sum_hessian of the node
+  std::vector<std::int32_t> feature;  // split feature (unused for leaves)
+  std::vector<float> value;           // split threshold, or the leaf value
+  std::vector<float> cover;           // sum_hessian of the node
   std::vector<std::uint8_t> default_left;
   std::vector<std::uint8_t> categorical;  // split_type == 1
   // Categories of categorical node n, sorted: cats[cat_begin[n], cat_end[n]).

@@ -45,8 +45,8 @@ core::Result<Explainer> Explainer::Build(const Ensemble& e, const Options& optio
       x.avx512_ = true;
       break;
   }
-  x.tables_ = std::make_unique<const internal::Tables>(
-      internal::BuildTables(e, options.max_table_bits));
+  x.tables_ =
+      std::make_unique<const internal::Tables>(internal::BuildTables(e, options.max_table_bits));
   return x;
 }
 
@@ -97,9 +97,8 @@ void Explainer::Explain(std::span<const float> rows, std::size_t n, std::span<do
     {
       std::vector<std::jthread> pool;
       for (std::size_t w = 1; w < workers; ++w) {
-        pool.emplace_back([&, w] {
-          kernel(t, rows.data(), n, split[w], split[w + 1], partial[w - 1].data());
-        });
+        pool.emplace_back(
+            [&, w] { kernel(t, rows.data(), n, split[w], split[w + 1], partial[w - 1].data()); });
       }
       kernel(t, rows.data(), n, split[0], split[1], out.data());
     }

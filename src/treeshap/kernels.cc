@@ -115,7 +115,7 @@ void ExplainPortable(const Tables& t, const float* rows, std::size_t n, std::siz
               (mask & bit) ? term.coef * table[mask ^ bit] : -a0;
         }
         if (u.f_feature >= 0) {
-          acc[static_cast<std::size_t>(u.f_feature)] += table[(std::size_t{1} << u.num_bits) + mask];
+          acc[static_cast<std::size_t>(u.f_feature)] += t.tables[u.f_table + mask];
         }
       }
       for (std::size_t f = 0; f < nf; ++f) {

@@ -61,8 +61,8 @@ struct Walker {
   std::span<const float> row;
   std::span<double> phi;
 
-  void Recurse(std::int32_t node, std::size_t depth, Element* parent_path, double zero,
-               double one, int feature) {
+  void Recurse(std::int32_t node, std::size_t depth, Element* parent_path, double zero, double one,
+               int feature) {
     Element* path = parent_path + depth + 1;
     std::copy(parent_path, parent_path + depth + 1, path);
     Extend(path, depth, zero, one, feature);

@@ -228,6 +228,8 @@ class Builder {
     Unit unit{};
     unit.cond_begin = static_cast<std::uint32_t>(out_.conditions.size());
     unit.num_bits = static_cast<std::uint32_t>(conds.size());
+    unit.categorical =
+        std::any_of(conds.begin(), conds.end(), [](const Condition& c) { return c.cat_set >= 0; });
     out_.conditions.insert(out_.conditions.end(), conds.begin(), conds.end());
     unit.term_begin = static_cast<std::uint32_t>(out_.terms.size());
     for (std::size_t j = 0; j < path.size(); ++j) {
@@ -256,9 +258,14 @@ class Builder {
         }
       }
     }
-    for (double v : c) out_.tables.push_back(static_cast<float>(v));
+    std::size_t padded = std::max(n, kMinTable);
+    for (std::size_t i = 0; i < padded; ++i)
+      out_.tables.push_back(i < n ? static_cast<float>(c[i]) : 0.0f);
+    unit.f_table = static_cast<std::uint32_t>(out_.tables.size());
     if (f >= 0) {
-      for (double v : fv) out_.tables.push_back(static_cast<float>(v));
+      for (std::size_t i = 0; i < padded; ++i) {
+        out_.tables.push_back(i < n ? static_cast<float>(fv[i]) : 0.0f);
+      }
     }
     out_.units.push_back(unit);
   }

@@ -31,10 +31,10 @@ namespace candor::treeshap::internal {
 // A test of one feature of a row against the merged conditions of a path.
 struct Condition {
   std::int32_t feature = 0;
-  float lo = 0;                // requires x >= lo (-inf: no lower bound)
-  float hi = 0;                // requires !(x >= hi) (NaN: no upper bound)
-  std::int32_t cat_set = -1;   // also requires CatSet[cat_set] (-1: none)
-  std::uint8_t nan_ok = 0;     // whether NaN satisfies the conditions
+  float lo = 0;               // requires x >= lo (-inf: no lower bound)
+  float hi = 0;               // requires !(x >= hi) (NaN: no upper bound)
+  std::int32_t cat_set = -1;  // also requires CatSet[cat_set] (-1: none)
+  std::uint8_t nan_ok = 0;    // whether NaN satisfies the conditions
 };
 
 // Merged categorical conditions: which codes satisfy all of them.
@@ -53,10 +53,12 @@ struct Term {
 struct Unit {
   std::uint32_t cond_begin;  // conditions[cond_begin, +num_bits): mask bit b
   std::uint32_t term_begin;  // terms[term_begin, +num_terms)
-  std::uint32_t table;       // C at tables[table], 2^num_bits floats; then F
+  std::uint32_t table;       // C at tables[table], 2^num_bits floats (at least 16)
+  std::uint32_t f_table;     // F at tables[f_table], as long as C
   std::int32_t f_feature;    // feature of F, or -1 when there is no F table
   std::uint32_t num_bits;
   std::uint32_t num_terms;
+  bool categorical;  // some condition has a CatSet
 };
 
 struct SlowFeature {
@@ -65,7 +67,7 @@ struct SlowFeature {
 };
 
 struct SlowLeaf {
-  double value;  // leaf value times tree weight
+  double value;              // leaf value times tree weight
   std::uint32_t begin, end;  // slow_features[begin, end)
 };
 
@@ -85,6 +87,9 @@ struct Tables {
 
   std::size_t num_trees() const { return tree_units.size() - 1; }
 };
+
+// Tables are padded to this many floats (one AVX-512 register).
+inline constexpr std::size_t kMinTable = 16;
 
 // Trees summed in float before their sum is added into double.
 inline constexpr std::size_t kTreesPerFlush = 8;

@@ -11,8 +11,8 @@
 namespace candor::treeshap {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::Booster;
+using ::testing::HasSubstr;
 using testing::MakeData;
 
 std::string ErrorOf(const std::string& json) {

@@ -19,7 +19,7 @@ using testing::Data;
 using testing::MakeData;
 
 #if defined(__SANITIZE_ADDRESS__)
-constexpr int kScale = 3;  // smaller models under the sanitizers, same coverage
+constexpr int kScale = 4;  // smaller models under the sanitizers, same coverage
 #else
 constexpr int kScale = 1;
 #endif
@@ -38,8 +38,8 @@ class ExplainerTest : public ::testing::TestWithParam<ModelCase> {
  protected:
   void SetUp() override {
     const ModelCase& c = GetParam();
-    train_ = MakeData(1500 / static_cast<std::size_t>(kScale), 7, 11, c.missing, c.num_cat,
-                      c.num_codes);
+    train_ =
+        MakeData(1500 / static_cast<std::size_t>(kScale), 7, 11, c.missing, c.num_cat, c.num_codes);
     if (c.classify) {
       for (float& y : train_.y) y = y > 0.2f ? 1.0f : 0.0f;
     }
@@ -152,19 +152,22 @@ INSTANTIATE_TEST_SUITE_P(
                   true},
         ModelCase{"depth4_exact_missing", {{"tree_method", "exact"}, {"max_depth", "4"}}, 60, 0.2},
         ModelCase{"depth6_base_score",
-                  Hist(6, {{"objective", "binary:logistic"}, {"base_score", "0.2"}}), 90, 0.1, 0,
-                  8, true},
+                  Hist(6, {{"objective", "binary:logistic"}, {"base_score", "0.2"}}), 90, 0.1, 0, 8,
+                  true},
         ModelCase{"depth8_approx",
-                  {{"tree_method", "approx"}, {"max_depth", "8"}, {"eta", "0.1"}}, 30, 0.1},
+                  {{"tree_method", "approx"}, {"max_depth", "8"}, {"eta", "0.1"}},
+                  30,
+                  0.1},
         ModelCase{"categorical_partition",
-                  Hist(5, {{"max_cat_to_onehot", "1"}, {"objective", "binary:logistic"}}), 45,
-                  0.1, 2, 40, true},
+                  Hist(5, {{"max_cat_to_onehot", "1"}, {"objective", "binary:logistic"}}), 45, 0.1,
+                  2, 40, true},
         ModelCase{"categorical_onehot", Hist(4, {{"max_cat_to_onehot", "64"}}), 30, 0.1, 2, 6},
         ModelCase{"dart", Hist(3, {{"booster", "dart"}, {"rate_drop", "0.3"}}), 24, 0.1},
-        ModelCase{"lossguide_deep",
-                  Hist(0, {{"grow_policy", "lossguide"}, {"max_leaves", "96"},
-                           {"min_child_weight", "0"}}),
-                  9, 0.2}),
+        ModelCase{
+            "lossguide_deep",
+            Hist(0,
+                 {{"grow_policy", "lossguide"}, {"max_leaves", "96"}, {"min_child_weight", "0"}}),
+            9, 0.2}),
     [](const ::testing::TestParamInfo<ModelCase>& p) { return std::string(p.param.name); });
 
 }  // namespace

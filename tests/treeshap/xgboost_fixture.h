@@ -51,7 +51,9 @@ inline Data MakeData(std::size_t rows, std::size_t cols, std::uint64_t seed, dou
           v = odd[static_cast<std::size_t>(unit(rng) * 5) % 5];
         }
       } else {
-        signal += (c % 3 == 0 ? v * v - 1 : c % 3 == 1 ? v : (v > 0.3f ? 1.0 : -0.5)) /
+        signal += (c % 3 == 0   ? v * v - 1
+                   : c % 3 == 1 ? v
+                                : (v > 0.3f ? 1.0 : -0.5)) /
                   static_cast<double>(1 + c % 4);
       }
       if (unit(rng) < missing) v = NAN;
@@ -115,8 +117,9 @@ class Booster {
   // caches predictions per DMatrix.
   std::vector<float> Predict(const Data& d, int type) const {
     DMatrix m(d, false);
-    std::string config = R"({"type":)" + std::to_string(type) +
-                         R"(,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false})";
+    std::string config =
+        R"({"type":)" + std::to_string(type) +
+        R"(,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false})";
     const bst_ulong* shape = nullptr;
     bst_ulong dim = 0;
     const float* out = nullptr;
