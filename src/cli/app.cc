@@ -39,6 +39,11 @@ int Main(int argc, char** argv) {
   RegisterIngest(app, ctx);
   RegisterDemo(app, ctx);
   RegisterLedger(app, ctx);
+  RegisterFeatures(app, ctx);
+  RegisterTrain(app, ctx);
+  RegisterScore(app, ctx);
+  RegisterExplain(app, ctx);
+  RegisterModels(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -27,6 +27,26 @@ void PrintJson(const nlohmann::json& doc) {
   std::cout << out.dump(2) << std::endl;
 }
 
+void PrintOrderedJson(const nlohmann::ordered_json& doc) {
+  nlohmann::ordered_json out;
+  out["schema_version"] = kSchemaVersion;
+  for (auto it = doc.begin(); it != doc.end(); ++it) out[it.key()] = it.value();
+  std::cout << out.dump(2) << std::endl;
+}
+
+core::Instant WallClockNow() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+core::Result<core::Instant> ParseAsOf(const std::string& text, core::Instant fallback) {
+  if (text.empty()) return fallback;
+  auto t = core::ParseDateOrTimestamp(text);
+  if (!t.ok()) return core::InvalidArgument("--as-of: " + t.status().message());
+  return *t;
+}
+
 namespace {
 std::int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "core/time.h"
 
 namespace candor::cli {
 
@@ -28,6 +29,14 @@ struct Context {
 int Fail(const Context& ctx, const core::Status& status);
 // Prints `doc` (adding schema_version) when --json is on.
 void PrintJson(const nlohmann::json& doc);
+// The same keeping the document's key order (the documented order).
+void PrintOrderedJson(const nlohmann::ordered_json& doc);
+
+// Wall-clock now, in ms since the epoch.
+core::Instant WallClockNow();
+// --as-of TIME (date or timestamp); `fallback` when empty. InvalidArgument
+// naming the flag otherwise.
+core::Result<core::Instant> ParseAsOf(const std::string& text, core::Instant fallback);
 // Writes a progress line to stderr when it is a terminal ("\r" updates).
 class Progress {
  public:
@@ -52,5 +61,10 @@ void RegisterGenerate(CLI::App& app, Context& ctx);
 void RegisterIngest(CLI::App& app, Context& ctx);
 void RegisterDemo(CLI::App& app, Context& ctx);
 void RegisterLedger(CLI::App& app, Context& ctx);
+void RegisterFeatures(CLI::App& app, Context& ctx);
+void RegisterTrain(CLI::App& app, Context& ctx);
+void RegisterScore(CLI::App& app, Context& ctx);
+void RegisterExplain(CLI::App& app, Context& ctx);
+void RegisterModels(CLI::App& app, Context& ctx);
 
 }  // namespace candor::cli

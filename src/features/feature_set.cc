@@ -112,14 +112,20 @@ core::Result<FeatureSet> FeatureSet::Compile(const core::Config& config, std::st
   return Compile(config, target, t->features, dictionary);
 }
 
-std::string Definition(const core::FeatureConfig& f) {
+namespace {
+
+std::string DefinitionAt(const core::Config& config, const core::FeatureConfig& f, int depth) {
   std::string out = fmt::format("kind={}", core::FeatureKindName(f.kind));
   switch (f.kind) {
     case FeatureKind::kAttribute:
       out += fmt::format(" source={} type={}", f.source, core::ValueTypeName(f.type));
       break;
     case FeatureKind::kRatio:
-      out += fmt::format(" numerator={} denominator={}", f.numerator, f.denominator);
+      for (const std::string* part : {&f.numerator, &f.denominator}) {
+        const FeatureConfig* p = config.FindFeature(*part);
+        out += fmt::format(" {}=({}: {})", part == &f.numerator ? "numerator" : "denominator", *part,
+                           p == nullptr || depth > 8 ? "undefined" : DefinitionAt(config, *p, depth + 1));
+      }
       break;
     default: {
       auto types = f.event_types;
@@ -129,6 +135,12 @@ std::string Definition(const core::FeatureConfig& f) {
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::string Definition(const core::Config& config, const core::FeatureConfig& f) {
+  return DefinitionAt(config, f, 0);
 }
 
 core::Result<FeatureSet> FeatureSet::Compile(const core::Config& config, std::string_view target,

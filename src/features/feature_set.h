@@ -86,8 +86,9 @@ class FeatureSet {
 };
 
 // A canonical one-line description of a feature's definition (kind, source,
-// filters, window, parts), for detecting that a model's feature has changed.
-std::string Definition(const core::FeatureConfig& f);
+// filters, window; a ratio's parts with their definitions), for detecting that a
+// model's feature has changed.
+std::string Definition(const core::Config& config, const core::FeatureConfig& f);
 
 // '*' matches any run of characters (including none); everything else literally.
 bool GlobMatch(std::string_view pattern, std::string_view text);

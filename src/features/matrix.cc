@@ -190,7 +190,11 @@ core::Result<Matrix> BuildTraining(store::Store& store, const core::Config& conf
   const bool monthly = t->snapshots == "monthly";
   std::vector<core::Instant> months;
   if (monthly) {
-    core::Instant last = MonthStart(o.as_of - horizon);
+    // Labels mature once outcome data covers the horizon: up to now, and no
+    // further than the latest outcome received.
+    CANDOR_ASSIGN_OR_RETURN(auto latest, store.LatestOutcome(t->name, o.as_of));
+    const core::Instant data_end = latest ? std::min(o.as_of, *latest) : o.as_of;
+    core::Instant last = MonthStart(data_end - horizon);
     months.push_back(last);
     while (static_cast<int>(months.size()) < config.training.snapshot_months) {
       core::CivilTime c = core::ToCivil(months.back());
@@ -269,6 +273,7 @@ core::Result<Matrix> BuildScoring(store::Store& store, const core::Config& confi
   std::int64_t seen = 0;
   store::ReadOptions ro;
   ro.events_before = o.as_of;
+  ro.subject = o.subject;
   CANDOR_RETURN_IF_ERROR(store.ReadForPurpose(
       t->purpose, o.as_of, ro, [&](const store::SubjectData& d) -> core::Status {
         if (o.progress && ++seen % kProgressEvery == 0) o.progress(seen);

@@ -3,7 +3,9 @@
 // at the scoring time), read only through the store's purpose-bound reader.
 //
 // Training rows (point-in-time correct): for snapshots = "monthly", the month
-// starts (UTC) m with m + horizon_days ≤ as_of, at least 30 days after the first
+// starts (UTC) m with m + horizon_days ≤ min(as_of, the latest outcome of the
+// target: labels mature only as far as outcome data has arrived), at least 30
+// days after the first
 // stored event, the latest training.snapshot_months of them; every subject
 // eligible for the target's purpose at as_of, created before m, in the target's
 // population, and without a positive outcome at or before m, is a row at m.
@@ -68,6 +70,8 @@ struct BuildOptions {
   // Scoring only: the model's columns (names, kinds and code tables). Empty: the
   // target's features with code tables from the rows.
   std::vector<Column> columns;
+  // Scoring only: just this subject (when eligible); 0: every eligible subject.
+  store::SubjectKey subject = 0;
   // Called now and then with the subjects read so far (for progress output).
   std::function<void(std::int64_t subjects)> progress;
 };

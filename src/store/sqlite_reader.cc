@@ -108,27 +108,39 @@ Status ReadAll(Db& db, std::string_view purpose, core::Instant as_of, const Read
                const std::function<Status(const SubjectData&)>& fn) {
   std::unordered_map<std::string, AccountRecord> accounts;
   if (o.account) CANDOR_RETURN_IF_ERROR(ReadAccounts(db, accounts));
-  CANDOR_ASSIGN_OR_RETURN(Stmt eligible, db.Prepare(kEligibleSql));
+  // One subject: the same query with the key pinned (and the scans below
+  // restricted to it), so that explaining one score does not read everyone.
+  const bool one = o.subject != 0;
+  std::string eligible_sql(kEligibleSql);
+  if (one) eligible_sql.insert(eligible_sql.rfind("ORDER BY"), "  AND s.subject_key = ?3\n");
+  const std::string only = one ? fmt::format(" AND subject_key = {}", o.subject) : "";
+  CANDOR_ASSIGN_OR_RETURN(Stmt eligible, db.Prepare(eligible_sql));
   eligible.Bind(1, purpose).Bind(2, as_of);
+  if (one) eligible.Bind(3, o.subject);
 
   std::optional<Cursor> attrs, events, outcomes;
   if (o.attributes) {
-    CANDOR_ASSIGN_OR_RETURN(Stmt s, db.Prepare("SELECT subject_key, name, number, text FROM "
-                                               "subject_attributes ORDER BY subject_key, name"));
+    CANDOR_ASSIGN_OR_RETURN(Stmt s, db.Prepare(fmt::format(
+                                        "SELECT subject_key, name, number, text FROM "
+                                        "subject_attributes WHERE 1{} ORDER BY subject_key, name",
+                                        only)));
     attrs.emplace(std::move(s));
     CANDOR_RETURN_IF_ERROR(attrs->Start());
   }
   if (o.events) {
     CANDOR_ASSIGN_OR_RETURN(
-        Stmt s, db.Prepare("SELECT subject_key, ts, type_id, url_id, value FROM events "
-                           "WHERE ts < ?1 ORDER BY subject_key, ts, seq"));
+        Stmt s, db.Prepare(fmt::format("SELECT subject_key, ts, type_id, url_id, value FROM events "
+                                       "WHERE ts < ?1{} ORDER BY subject_key, ts, seq",
+                                       only)));
     s.Bind(1, o.events_before);
     events.emplace(std::move(s));
     CANDOR_RETURN_IF_ERROR(events->Start());
   }
   if (!o.outcome_target.empty()) {
-    CANDOR_ASSIGN_OR_RETURN(Stmt s, db.Prepare("SELECT subject_key, ts, value FROM outcomes "
-                                               "WHERE target = ?1 ORDER BY subject_key, ts"));
+    CANDOR_ASSIGN_OR_RETURN(Stmt s, db.Prepare(fmt::format("SELECT subject_key, ts, value FROM "
+                                                           "outcomes WHERE target = ?1{} ORDER BY "
+                                                           "subject_key, ts",
+                                                           only)));
     s.Bind(1, o.outcome_target);
     outcomes.emplace(std::move(s));
     CANDOR_RETURN_IF_ERROR(outcomes->Start());

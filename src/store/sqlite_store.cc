@@ -506,6 +506,17 @@ class SqliteStore final : public Store {
     return internal::ReadForPurpose(*db_, tx_open_, purpose, as_of, options, fn);
   }
 
+  Result<std::optional<core::Instant>> LatestOutcome(std::string_view target,
+                                                     core::Instant before) override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
+    CANDOR_ASSIGN_OR_RETURN(Stmt s, db_->Prepare("SELECT max(ts) FROM outcomes WHERE target = ?1 "
+                                                 "AND ts <= ?2"));
+    s.Bind(1, target).Bind(2, before);
+    CANDOR_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row || s.IsNull(0)) return std::optional<core::Instant>();
+    return std::optional<core::Instant>(s.Int(0));
+  }
+
   Result<EventDictionary> ReadEventDictionary() override {
     CANDOR_RETURN_IF_ERROR(events_->Drain());
     return internal::ReadEventDictionary(*db_);

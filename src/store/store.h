@@ -150,6 +150,7 @@ struct ReadOptions {
   bool events = true;         // events with ts < events_before, in time order
   core::Instant events_before = 0;
   std::string outcome_target;  // outcomes of this target, in time order; empty: none
+  SubjectKey subject = 0;      // only this subject (if eligible); 0: every eligible subject
 };
 
 // One eligible subject with what processing for the purpose may use of it. The
@@ -235,6 +236,10 @@ class Store {
   virtual core::Status ReadForPurpose(std::string_view purpose, core::Instant as_of,
                                       const ReadOptions& options,
                                       const std::function<core::Status(const SubjectData&)>& fn) = 0;
+  // The time of the latest outcome of `target` at or before `before` (how far
+  // outcome data has arrived; labels mature only up to it), if any.
+  virtual core::Result<std::optional<core::Instant>> LatestOutcome(std::string_view target,
+                                                                   core::Instant before) = 0;
   // The event type and URL dictionaries (not personal data).
   virtual core::Result<EventDictionary> ReadEventDictionary() = 0;
 

@@ -243,7 +243,15 @@ TEST_F(MatrixTest, NoEventAtOrAfterTheSnapshotReachesAFeature) {
 TEST_F(MatrixTest, TrainingRowsAreMonthlySnapshotsWithLabelsFromTheHorizon) {
   Population(6);
   BuildOptions o;
-  o.as_of = Day(2026, 1, 15);  // labels mature until 2025-12-16: snapshots to 2025-12-01
+  o.as_of = Day(2026, 1, 15);
+  // The latest outcome is on 2025-12-10: labels have matured only until then, so
+  // the last snapshot is 2025-11-01 (its horizon ends before 2025-12-10).
+  auto early = BuildTraining(*store_, config_, "conversion", o);
+  ASSERT_TRUE(early.ok()) << early.status().ToString();
+  EXPECT_EQ(*std::max_element(early->snapshots.begin(), early->snapshots.end()), Day(2025, 11, 1));
+  // An outcome on 2026-01-10 shows outcome data up to then: snapshots to 2025-12-01.
+  SubjectKey late = Subject("senior", Day(2025, 1, 1));
+  Outcome(late, Day(2026, 1, 10));
   auto m = BuildTraining(*store_, config_, "conversion", o);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   std::set<Instant> snaps(m->snapshots.begin(), m->snapshots.end());
