@@ -274,13 +274,15 @@ core::Result<Booster> Booster::Slice(int begin, int end) const {
   if (begin < 0 || end <= begin) {
     return core::InvalidArgument(fmt::format("empty booster slice [{}, {})", begin, end));
   }
-  BoosterHandle out = nullptr;
-  const int rc = XGBoosterSlice(handle_, begin, end, 1, &out);
-  if (rc == -2) {
+  // Checked here rather than by XGBoost: on an out-of-bounds slice XGBoost 1.7
+  // returns -2 without freeing the booster it has already built.
+  CANDOR_ASSIGN_OR_RETURN(const int rounds, BoostedRounds());
+  if (end > rounds) {
     return core::InvalidArgument(
-        fmt::format("booster slice [{}, {}) is past the rounds boosted", begin, end));
+        fmt::format("booster slice [{}, {}) is past the {} rounds boosted", begin, end, rounds));
   }
-  CANDOR_RETURN_IF_ERROR(Check(rc, "XGBoosterSlice"));
+  BoosterHandle out = nullptr;
+  CANDOR_RETURN_IF_ERROR(Check(XGBoosterSlice(handle_, begin, end, 1, &out), "XGBoosterSlice"));
   Booster b(out);
   b.num_features_ = num_features_;
   b.feature_names_ = feature_names_;
