@@ -97,7 +97,8 @@ void FitIsotonic(std::span<const double> margins, std::span<const float> labels,
 
 // Platt scaling by Newton's method with backtracking line search, after Lin, Lin
 // and Weng, "A note on Platt's probabilistic outputs for support vector machines"
-// (2007), with P(y=1) = 1 / (1 + exp(A f + B)); returns a = -A, b = -B.
+// (2007), with P(y=1) = 1 / (1 + exp(A f + B)), A and B held in coef_a and coef_b;
+// returns a = -A, b = -B.
 void FitPlatt(std::span<const double> f, std::span<const float> labels,
               std::span<const float> weights, double& a, double& b) {
   const std::size_t n = f.size();
@@ -109,10 +110,10 @@ void FitPlatt(std::span<const double> f, std::span<const float> labels,
   for (std::size_t i = 0; i < n; ++i) t[i] = labels[i] == 1.0f ? hi : lo;
 
   // The negative log-likelihood, computed without overflow.
-  auto objective = [&](double A, double B) {
+  auto objective = [&](double ca, double cb) {
     double v = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      const double z = f[i] * A + B;
+      const double z = f[i] * ca + cb;
       v += w(i) * (z >= 0 ? t[i] * z + std::log1p(std::exp(-z))
                           : (t[i] - 1) * z + std::log1p(std::exp(z)));
     }
@@ -122,12 +123,12 @@ void FitPlatt(std::span<const double> f, std::span<const float> labels,
   constexpr double kMinStep = 1e-10;
   constexpr double kSigma = 1e-12;  // keeps the Hessian positive definite
   const double tolerance = 1e-10 * std::max(1.0, prior0 + prior1);
-  double A = 0, B = std::log((prior0 + 1) / (prior1 + 1));
-  double fval = objective(A, B);
+  double coef_a = 0, coef_b = std::log((prior0 + 1) / (prior1 + 1));
+  double fval = objective(coef_a, coef_b);
   for (int it = 0; it < kMaxIterations; ++it) {
     double h11 = kSigma, h22 = kSigma, h21 = 0, g1 = 0, g2 = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      const double z = f[i] * A + B;
+      const double z = f[i] * coef_a + coef_b;
       // p = P(y=1) = 1 / (1 + exp(z)), q = 1 - p.
       const double p = Sigmoid(-z), q = Sigmoid(z);
       const double d2 = w(i) * p * q;
@@ -140,16 +141,16 @@ void FitPlatt(std::span<const double> f, std::span<const float> labels,
     }
     if (std::abs(g1) < tolerance && std::abs(g2) < tolerance) break;
     const double det = h11 * h22 - h21 * h21;
-    const double dA = -(h22 * g1 - h21 * g2) / det;
-    const double dB = -(-h21 * g1 + h11 * g2) / det;
-    const double gd = g1 * dA + g2 * dB;
+    const double step_a = -(h22 * g1 - h21 * g2) / det;
+    const double step_b = -(-h21 * g1 + h11 * g2) / det;
+    const double gd = g1 * step_a + g2 * step_b;
     double step = 1;
     while (step >= kMinStep) {
-      const double nA = A + step * dA, nB = B + step * dB;
-      const double nf = objective(nA, nB);
+      const double new_a = coef_a + step * step_a, new_b = coef_b + step * step_b;
+      const double nf = objective(new_a, new_b);
       if (nf < fval + 1e-4 * step * gd) {
-        A = nA;
-        B = nB;
+        coef_a = new_a;
+        coef_b = new_b;
         fval = nf;
         break;
       }
@@ -157,8 +158,8 @@ void FitPlatt(std::span<const double> f, std::span<const float> labels,
     }
     if (step < kMinStep) break;  // no further decrease: at the optimum within rounding
   }
-  a = -A;
-  b = -B;
+  a = -coef_a;
+  b = -coef_b;
 }
 
 core::Result<double> Number(const nlohmann::json& j, const char* key) {

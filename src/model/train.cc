@@ -17,7 +17,7 @@ namespace {
 // Parameters owned by TrainParams' typed fields (and their XGBoost aliases) or
 // fixed by Train itself; TrainParams::extra may not set them.
 const std::set<std::string, std::less<>>& ReservedParams() {
-  static const auto* const kReserved =
+  static const auto* const reserved =
       new std::set<std::string, std::less<>>{"objective",
                                              "eval_metric",
                                              "max_depth",
@@ -29,7 +29,7 @@ const std::set<std::string, std::less<>>& ReservedParams() {
                                              "random_state",
                                              "monotone_constraints",
                                              "disable_default_eval_metric"};
-  return *kReserved;
+  return *reserved;
 }
 
 core::Status CheckLabels(std::span<const float> labels, std::size_t rows, std::string_view split) {
@@ -135,8 +135,9 @@ std::vector<std::pair<std::string, std::string>> XgboostParams(const TrainParams
       {"nthread", fmt::format("{}", p.nthread)},
       {"seed", fmt::format("{}", p.seed)},
   };
-  if (!p.monotone.empty())
+  if (!p.monotone.empty()) {
     out.emplace_back("monotone_constraints", MonotoneConstraints(p.monotone));
+  }
   for (const auto& [name, value] : p.extra) {
     if (name == "tree_method") {
       out[2].second = value;

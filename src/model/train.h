@@ -3,9 +3,9 @@
 //
 // The boosting loop is ours: one XGBoosterUpdateOneIter per round, then
 // XGBoosterEvalOneIter on the training and validation matrices, whose log loss
-// is read from XGBoost's evaluation line (printed by XGBoost to 6 significant
-// digits). A round is the new best when its validation log loss is strictly
-// lower than the best so far; training stops after `early_stopping_rounds`
+// is read from XGBoost's evaluation line (XGBoost 1.7 prints it with 17
+// significant digits). A round is the new best when its validation log loss is
+// strictly lower than the best so far; training stops after `early_stopping_rounds`
 // rounds without a new best, or after `max_rounds`. The booster is then cut to
 // rounds [0, best_iteration] with XGBoosterSlice, so the saved JSON holds exactly
 // the trees that score.

@@ -139,7 +139,7 @@ TEST_F(TrainTest, StopsEarlyAndKeepsOnlyTheTreesUpToTheBestRound) {
   EXPECT_EQ(trees.size(), static_cast<std::size_t>(r->best_iteration + 1));
 
   // The saved booster scores the validation split with the best round's loss
-  // (XGBoost prints the loss to 6 significant digits).
+  // (up to XGBoost computing it from float probabilities).
   auto b = Booster::FromJson(r->booster_json, 1);
   ASSERT_TRUE(b.ok()) << b.status().ToString();
   EXPECT_EQ(*b->BoostedRounds(), r->best_iteration + 1);
@@ -151,7 +151,21 @@ TEST_F(TrainTest, StopsEarlyAndKeepsOnlyTheTreesUpToTheBestRound) {
     loss -= valid_.y[i] == 1.0f ? std::log(q) : std::log(1 - q);
   }
   loss /= static_cast<double>(prob->size());
-  EXPECT_NEAR(loss, r->best_valid_logloss, 1e-5);
+  EXPECT_NEAR(loss, r->best_valid_logloss, 1e-6);
+}
+
+TEST_F(TrainTest, SlicedModelIsTheModelTrainedForTheBestRounds) {
+  TrainParams p = FastParams();
+  p.eta = 0.5;
+  p.max_rounds = 200;
+  auto stopped = TrainOn(train_, valid_, p);
+  ASSERT_TRUE(stopped.ok());
+  ASSERT_LT(stopped->best_iteration + 1, stopped->rounds_run);
+  p.max_rounds = stopped->best_iteration + 1;
+  p.early_stopping_rounds = 0;
+  auto exact = TrainOn(train_, valid_, p);
+  ASSERT_TRUE(exact.ok());
+  EXPECT_EQ(stopped->booster_json, exact->booster_json);
 }
 
 TEST_F(TrainTest, SameDataSeedAndThreadsGiveTheSameModelBytes) {
