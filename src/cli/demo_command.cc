@@ -40,6 +40,13 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
                  {"subjects", r->subjects},
                  {"ingested", ingested},
                  {"eligible", r->eligible},
+                 {"model", {{"version", r->trained.version},
+                            {"metrics", r->trained.metrics},
+                            {"rows", {{"train", r->trained.spec.rows.train},
+                                      {"valid", r->trained.spec.rows.valid},
+                                      {"test", r->trained.spec.rows.test}}}}},
+                 {"scores", {{"rows", r->scored.rows}, {"mean_score", r->scored.mean_score},
+                             {"file", r->scores_file}}},
                  {"ledger", {{"size", r->ledger_size}, {"root", r->ledger_root},
                              {"verified", r->ledger_verified}}},
                  {"seconds", r->seconds}});
@@ -64,7 +71,34 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
                  r->subjects > 0 ? 100.0 * static_cast<double>(n) / static_cast<double>(r->subjects) : 0.0);
     }
     fmt::print("\nEmails, names and phone numbers are only in the vault, encrypted per subject.\n");
-    fmt::print("Ledger: {} entries (init and every import), signed tree head {}…, verification {}.\n"
+    const auto& t = r->trained;
+    fmt::print("\nTrained {} (XGBoost, {} trees, isotonic calibration) as of {}:\n", t.version,
+               t.spec.training["best_iteration"].get<int>() + 1, core::FormatDate(g.end));
+    fmt::print("  {} monthly training rows, {} validation, {} test (the latest months)\n",
+               Thousands(t.spec.rows.train), Thousands(t.spec.rows.valid), Thousands(t.spec.rows.test));
+    fmt::print("  test: AUC {:.3f}, PR AUC {:.3f}, Brier {:.4f}, ECE {:.4f}, lift at the top 10 % {:.1f}×\n",
+               t.metrics["auc"].get<double>(), t.metrics["pr_auc"].get<double>(),
+               t.metrics["brier"].get<double>(), t.metrics["ece"].get<double>(),
+               t.metrics["lift"][0]["lift"].get<double>());
+    const auto& sc = r->scored;
+    fmt::print("\nScored {} subjects (those with profiling consent): mean score {:.1f}; every score is\n"
+               "stored with its exact contributions (they sum to the margin) and reasons in en and de.\n"
+               "  {} (time: features {:.2f} s, predict {:.2f} s, explain {:.2f} s, write {:.2f} s)\n",
+               Thousands(sc.rows), sc.mean_score, r->scores_file, sc.features_s, sc.predict_s,
+               sc.explain_s, sc.write_s);
+    fmt::print("\nThe three highest scores, explained:\n");
+    for (const auto& e : sc.explanations) {
+      fmt::print("\n  subject {} · score {:.1f}\n", e.subject, e.score);
+      for (const auto& reason : e.reasons) {
+        fmt::print("    {:+.2f}  {}\n", reason.contribution, reason.text_en);
+      }
+      if (e.suggestion) fmt::print("    next step: {}\n", e.suggestion->text_en);
+    }
+    if (!sc.explanations.empty()) {
+      fmt::print("\n  Auf Deutsch: candor --workspace {} explain --subject {} --model {} --as-of {} --lang de\n",
+                 r->dir, sc.explanations.front().subject, t.version, core::FormatDate(g.end));
+    }
+    fmt::print("\nLedger: {} entries (init, imports, training, score batches), signed tree head {}…, verification {}.\n"
                "  Check it yourself: candor --workspace {} ledger verify\n",
                r->ledger_size, r->ledger_root.substr(0, 16), r->ledger_verified ? "passed" : "FAILED",
                r->dir);

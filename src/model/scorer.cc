@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -193,15 +194,43 @@ core::Result<ScoreReport> ScoreSubjects(store::Store& store, ledger::Ledger& led
           version, r, sum, margin[r]));
     }
   }
+  // Rows whose explanation the caller keeps: the subject, or the highest scores.
+  std::vector<std::size_t> kept;
+  if (req.subject != 0) {
+    for (std::size_t r = 0; r < n; ++r) kept.push_back(r);
+  } else if (req.keep_top > 0) {
+    kept.resize(n);
+    for (std::size_t r = 0; r < n; ++r) kept[r] = r;
+    const std::size_t top = std::min(req.keep_top, n);
+    std::partial_sort(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(top), kept.end(),
+                      [&](std::size_t a, std::size_t b) { return prob[a] > prob[b]; });
+    kept.resize(top);
+  }
   const int per_direction = config.training.reasons;
   std::vector<std::vector<Reason>> reasons(n);
   std::vector<std::optional<Suggestion>> suggestions(n);
-  std::optional<ChangeFinder> finder;
-  if (req.explain || req.subject != 0) finder.emplace(spec, model->ensemble());
+  ChangeFinder finder(spec, model->ensemble());
   auto calibrate = [&](double x) { return model->calibrator().Apply(x); };
   for (std::size_t r = 0; r < n; ++r) {
     reasons[r] = TopReasons(spec, m.row(r), &contrib[r * (nf + 1)], per_direction);
-    if (finder) suggestions[r] = finder->Best(m.row(r), margin[r], calibrate);
+    if (req.explain) suggestions[r] = finder.Best(m.row(r), margin[r], calibrate);
+  }
+  for (std::size_t r : kept) {
+    if (!suggestions[r]) suggestions[r] = finder.Best(m.row(r), margin[r], calibrate);
+    const double* c = &contrib[r * (nf + 1)];
+    Explanation ex;
+    ex.subject = m.subjects[r].Hex();
+    ex.probability = prob[r];
+    ex.score = ScoreOf(prob[r]);
+    ex.margin = margin[r];
+    for (std::size_t k = 0; k < nf; ++k) {
+      ex.contributions.emplace_back(m.columns[k].name, c[k]);
+      ex.values.emplace_back(m.columns[k].name, DescribeValue(spec.features[k], m.row(r)[k], req.lang));
+    }
+    ex.contributions.emplace_back("bias", c[nf]);
+    ex.reasons = reasons[r];
+    ex.suggestion = suggestions[r];
+    report.explanations.push_back(std::move(ex));
   }
   report.explain_s = Seconds(t2);
 
@@ -294,21 +323,6 @@ core::Result<ScoreReport> ScoreSubjects(store::Store& store, ledger::Ledger& led
         }
         out.Write(j.dump() + "\n");
       }
-    }
-    if (req.subject != 0) {
-      Explanation ex;
-      ex.subject = subject;
-      ex.score = rec.score;
-      ex.probability = prob[r];
-      ex.margin = margin[r];
-      for (std::size_t k = 0; k < nf; ++k) {
-        ex.contributions.emplace_back(m.columns[k].name, c[k]);
-        ex.values.emplace_back(m.columns[k].name, DescribeValue(spec.features[k], m.row(r)[k], req.lang));
-      }
-      ex.contributions.emplace_back("bias", c[nf]);
-      ex.reasons = reasons[r];
-      ex.suggestion = suggestions[r];
-      report.explanations.push_back(std::move(ex));
     }
     if ((r + 1) % 65536 == 0) say(fmt::format("storing scores: {} of {}", r + 1, n));
   }

@@ -60,6 +60,9 @@ struct ScoreRequest {
   std::string lang = "en";      // en | de: texts in the output
   int threads = 2;
   store::SubjectKey subject = 0;  // only this subject; 0: all eligible
+  // Keep the explanations (with suggestions) of this many of the highest scores
+  // in the report (e.g. for the demo); the subject's when `subject` is set.
+  std::size_t keep_top = 0;
   std::function<void(std::string_view message)> progress;
 };
 
@@ -82,7 +85,7 @@ struct ScoreReport {
   double mean_score = 0;
   double features_s = 0, predict_s = 0, explain_s = 0, write_s = 0;
   std::uint64_t ledger_entries = 0;
-  std::vector<Explanation> explanations;  // only when request.subject is set
+  std::vector<Explanation> explanations;  // request.subject's, or the keep_top highest, best first
 };
 
 core::Result<ScoreReport> ScoreSubjects(store::Store& store, ledger::Ledger& ledger,

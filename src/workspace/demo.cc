@@ -85,6 +85,32 @@ core::Result<DemoSummary> RunDemo(const DemoOptions& options, const DemoProgress
         }));
     summary.eligible[p.name] = n;
   }
+  const core::Instant now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+  model::TrainRequest train;
+  train.target = "conversion";
+  train.as_of = summary.generated.end;
+  train.now = now;
+  train.actor = "demo";
+  train.progress = [&](std::string_view m) {
+    if (progress) progress(fmt::format("train conversion: {}", m), 0, 0);
+  };
+  CANDOR_ASSIGN_OR_RETURN(summary.trained, model::TrainModel(*ws.store, *ws.ledger, ws.config, train));
+  model::ScoreRequest score;
+  score.model = summary.trained.version;
+  score.as_of = summary.generated.end;
+  score.now = now;
+  score.actor = "demo";
+  score.explain = true;
+  summary.scores_file = (dir / "scores.csv").string();
+  score.out = summary.scores_file;
+  score.lang = ws.config.language;
+  score.keep_top = 3;
+  score.progress = [&](std::string_view m) {
+    if (progress) progress(fmt::format("score: {}", m), 0, 0);
+  };
+  CANDOR_ASSIGN_OR_RETURN(summary.scored, model::ScoreSubjects(*ws.store, *ws.ledger, ws.config, score));
   CANDOR_ASSIGN_OR_RETURN(ledger::SignedHead head, ws.ledger->Head());
   summary.ledger_size = head.size;
   summary.ledger_root = ledger::ToHex(head.root);

@@ -2,8 +2,11 @@
 //
 // Recreates a workspace (refusing to delete a directory that is not a candor
 // workspace), generates a synthetic population with `synth::Generate`, and
-// ingests every file in dependency order. Later milestones extend it with
-// training, scoring, explanations, consent changes and the fairness gate.
+// ingests every file in dependency order, trains the conversion model as of the
+// end of the generated period, scores every eligible subject with it (writing
+// DIR/scores.csv with contributions and reasons) and keeps the explanations of
+// the three highest scores. Later milestones add consent changes and the
+// fairness gate.
 //
 // Thread safety: one demo at a time per directory.
 #pragma once
@@ -16,6 +19,8 @@
 
 #include "core/status.h"
 #include "ingest/ingest.h"
+#include "model/scorer.h"
+#include "model/trainer.h"
 #include "synth/generator.h"
 
 namespace candor::workspace {
@@ -35,10 +40,15 @@ struct DemoSummary {
   std::uint64_t ledger_size = 0;  // entries in the ledger, all covered by a signed head
   std::string ledger_root;        // hex root of the latest signed tree head
   bool ledger_verified = false;   // `candor ledger verify` passed at the end
+  model::TrainReport trained;     // the conversion model, trained as of the data's end
+  model::ScoreReport scored;      // every eligible subject scored with it (DIR/scores.csv),
+                                  // with the explanations of the three highest scores
+  std::string scores_file;
   double seconds = 0;
 };
 
 // `stage` names the step ("generate", "ingest events", …); done/total count its units.
+// total 0: a stage without a known size (training).
 using DemoProgress = std::function<void(std::string_view stage, std::int64_t done, std::int64_t total)>;
 
 core::Result<DemoSummary> RunDemo(const DemoOptions& options, const DemoProgress& progress = {});
