@@ -182,3 +182,25 @@ TEST(SensitiveTermTest, SplitsWordsAndIgnoresLookalikes) {
 
 }  // namespace
 }  // namespace candor::core
+
+namespace candor::core {
+namespace {
+
+TEST(TrainingConfigTest, DefaultsAndRules) {
+  auto r = ParseConfig(DefaultConfigText(), "candor.toml");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->training.snapshot_months, 12);
+  EXPECT_EQ(r->training.calibration, "isotonic");
+  EXPECT_EQ(r->FindTarget("conversion")->snapshots, "monthly");
+  EXPECT_EQ(ErrorOf("[training]\ncalibration = \"beta\"\n"),
+            "candor.toml:2:15: training.calibration: must be \"isotonic\" or \"platt\"");
+  EXPECT_THAT(ErrorOf("[training]\nsnapshot_months = 4\nvalid_months = 2\ntest_months = 2\n"),
+              HasSubstr("training.snapshot_months: must exceed valid_months + test_months"));
+  EXPECT_THAT(ErrorOf("[training]\neta = 0\n"), HasSubstr("training.eta: must be in (0, 1]"));
+  EXPECT_THAT(ErrorOf("[training]\nrounds = 5\n"), HasSubstr("training.rounds: unknown key"));
+  EXPECT_THAT(ErrorOf("[targets.x]\nsnapshots = \"weekly\"\n"),
+              HasSubstr("targets.x.snapshots: must be \"monthly\" or \"outcomes\""));
+}
+
+}  // namespace
+}  // namespace candor::core
