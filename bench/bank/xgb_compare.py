@@ -78,9 +78,9 @@ def main():
         "",
         "| model | test AUC | best iteration |",
         "|---|---|---|",
-        f"| candor train, calibrated probability (metrics.auc) | {auc:.4f} | {candor['best_iteration']} |",
-        f"| candor train, margin (metrics.auc_raw) | {auc_raw:.4f} | {candor['best_iteration']} |",
-        f"| plain XGBoost {xgb.__version__} (Python), same matrix, split, parameters | {auc_xgb:.4f} | {bst.best_iteration} |",
+        f"| candor train, calibrated probability (metrics.auc) | {auc:.6f} | {candor['best_iteration']} |",
+        f"| candor train, margin (metrics.auc_raw) | {auc_raw:.6f} | {candor['best_iteration']} |",
+        f"| plain XGBoost {xgb.__version__} (Python), same matrix, split, parameters | {auc_xgb:.6f} | {bst.best_iteration} |",
         "",
         f"Difference candor − XGBoost: {auc - auc_xgb:+.6f} (calibrated), {auc_raw - auc_xgb:+.6f} "
         f"(margin); tolerance ±{a.tolerance}. candor's exported booster scored in Python on the "
