@@ -2,16 +2,48 @@
 
 #include <algorithm>
 #include <cassert>
-#include <thread>
+#include <mutex>
 #include <vector>
 
 #include "treeshap/tables.h"
+#include "treeshap/worker_pool.h"
 
 namespace candor::treeshap {
+namespace internal {
+
+// The Explainer's worker threads, started by the first call that wants them.
+struct PoolSlot {
+  std::mutex mutex;
+  std::unique_ptr<WorkerPool> pool;
+
+  WorkerPool& Get(std::size_t workers) {
+    std::lock_guard lock(mutex);
+    if (!pool) pool = std::make_unique<WorkerPool>(workers);
+    return *pool;
+  }
+};
+
+}  // namespace internal
+
 namespace {
+
+// Runs job(i) for i < parts on `parts` threads: the kept pool when it is free and
+// large enough, else threads started for this call.
+template <typename Job>
+void RunParts(internal::PoolSlot& slot, std::size_t parts, const Job& job) {
+  internal::WorkerPool& kept = slot.Get(parts - 1);
+  if (kept.parts() >= parts && kept.TryRun(parts, job)) return;
+  internal::WorkerPool own(parts - 1);
+  own.TryRun(parts, job);
+}
 
 // Rows per worker below which the trees, not the rows, are split between threads.
 constexpr std::size_t kMinRowsPerThread = 64;
+// Fewer rows than this are explained on the calling thread alone.
+constexpr std::size_t kMinRowsToSplitTrees = 1;
+// Fewer rows than this take the scalar kernel also when AVX-512 is there: a batch
+// of 16 lanes costs as much as this many single rows.
+constexpr std::size_t kMinVectorRows = 4;
 
 bool CpuHasAvx512() {
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
@@ -30,6 +62,7 @@ core::Result<Explainer> Explainer::Build(const Ensemble& e, const Options& optio
   }
   bool avx512_available = internal::Avx512Compiled() && CpuHasAvx512();
   Explainer x;
+  x.pool_ = std::make_unique<internal::PoolSlot>();
   switch (options.kernel) {
     case Kernel::kAuto:
       x.avx512_ = avx512_available;
@@ -66,22 +99,22 @@ void Explainer::Explain(std::span<const float> rows, std::size_t n, std::span<do
   assert(rows.size() >= n * nf);
   assert(out.size() >= n * width);
   std::fill(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n * width), 0.0);
-  auto kernel = avx512_ ? internal::ExplainAvx512 : internal::ExplainPortable;
+  auto kernel = !avx512_              ? internal::ExplainPortable
+                : n >= kMinVectorRows ? internal::ExplainAvx512
+                                      : internal::ExplainAvx512Rows;
   std::size_t num_trees = t.num_trees();
   auto workers = static_cast<std::size_t>(std::max(threads, 1));
   if (workers > 1 && n >= workers * kMinRowsPerThread) {
     // Rows in chunks of whole 16-row batches.
     std::size_t chunk = (n + workers - 1) / workers;
     chunk = (chunk + 15) / 16 * 16;
-    std::vector<std::jthread> pool;
-    for (std::size_t begin = chunk; begin < n; begin += chunk) {
-      std::size_t count = std::min(chunk, n - begin);
-      pool.emplace_back([&, begin, count] {
-        kernel(t, rows.data() + begin * nf, count, 0, num_trees, out.data() + begin * width);
-      });
-    }
-    kernel(t, rows.data(), std::min(chunk, n), 0, num_trees, out.data());
-  } else if (workers > 1 && n > 0 && num_trees > 1) {
+    RunParts(*pool_, workers, [&](std::size_t w) {
+      std::size_t begin = w * chunk;
+      if (begin >= n) return;
+      kernel(t, rows.data() + begin * nf, std::min(chunk, n - begin), 0, num_trees,
+             out.data() + begin * width);
+    });
+  } else if (workers > 1 && n >= kMinRowsToSplitTrees && num_trees > 1) {
     // Few rows: each worker takes a share of the units (whole trees) into its own
     // buffer; the shares are added afterwards.
     workers = std::min(workers, num_trees);
@@ -94,14 +127,10 @@ void Explainer::Explain(std::span<const float> rows, std::size_t n, std::span<do
     }
     split.push_back(num_trees);
     std::vector<std::vector<double>> partial(workers - 1, std::vector<double>(n * width, 0.0));
-    {
-      std::vector<std::jthread> pool;
-      for (std::size_t w = 1; w < workers; ++w) {
-        pool.emplace_back(
-            [&, w] { kernel(t, rows.data(), n, split[w], split[w + 1], partial[w - 1].data()); });
-      }
-      kernel(t, rows.data(), n, split[0], split[1], out.data());
-    }
+    RunParts(*pool_, workers, [&](std::size_t w) {
+      kernel(t, rows.data(), n, split[w], split[w + 1],
+             w == 0 ? out.data() : partial[w - 1].data());
+    });
     for (const auto& p : partial) {
       for (std::size_t i = 0; i < n * width; ++i) out[i] += p[i];
     }

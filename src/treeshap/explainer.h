@@ -26,6 +26,9 @@
 //
 // Thread safety: an Explainer is immutable after Build; Explain may be called from
 // any number of threads at once. It does not keep a reference to the Ensemble.
+// The first Explain with threads > 1 starts threads - 1 worker threads that the
+// Explainer keeps (and joins when destroyed); a call that finds them busy with
+// another call, or asks for more threads, starts threads of its own for the call.
 #pragma once
 
 #include <cstddef>
@@ -41,7 +44,8 @@ namespace candor::treeshap {
 
 namespace internal {
 struct Tables;
-}
+struct PoolSlot;
+}  // namespace internal
 
 class Explainer {
  public:
@@ -83,7 +87,8 @@ class Explainer {
   // rows.size() >= n * num_features(). out: n x (num_features() + 1) doubles,
   // overwritten (see the file comment for the layout). threads: worker threads to
   // use, counting the calling thread (values < 1 mean 1); with fewer rows than
-  // threads need, the trees rather than the rows are split between threads.
+  // threads need, the trees rather than the rows are split between threads (a
+  // single row too: two threads explain it faster than one).
   // Violating the size requirements is a programmer error (asserts).
   void Explain(std::span<const float> rows, std::size_t n, std::span<double> out,
                int threads) const;
@@ -91,6 +96,7 @@ class Explainer {
  private:
   Explainer() = default;
   std::unique_ptr<const internal::Tables> tables_;
+  std::unique_ptr<internal::PoolSlot> pool_;  // the kept worker threads, made on demand
   bool avx512_ = false;
 };
 

@@ -38,39 +38,64 @@ struct alignas(64) BlockD {
 inline __m512 Gather(__m512i index, const float* base) {
   return _mm512_i32gather_ps(index, base, 4);
 }
+inline __m512 MaskGather(__mmask16 lanes, __m512i index, const float* base) {
+  return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), lanes, index, base, 4);
+}
+inline void MaskScatter(__mmask16 lanes, __m512i index, __m512 v, float* base) {
+  _mm512_mask_i32scatter_ps(base, lanes, index, v, 4);
+}
 #pragma GCC diagnostic pop
 
-// The lanes of 16 rows whose feature values x satisfy numeric condition c.
-inline __mmask16 Satisfied(const Condition& c, __m512 x) {
-  __mmask16 ge_lo = _mm512_cmp_ps_mask(x, _mm512_set1_ps(c.lo), _CMP_GE_OQ);
-  __mmask16 ge_hi = _mm512_cmp_ps_mask(x, _mm512_set1_ps(c.hi), _CMP_GE_OQ);
-  __mmask16 nan = _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q);
-  auto nan_ok = static_cast<__mmask16>(-static_cast<int>(c.nan_ok));
-  return static_cast<__mmask16>((ge_lo & ~ge_hi) | (nan & nan_ok));
+struct alignas(64) BlockI {
+  std::int32_t v[kLanes];
+  __m512i Load() const { return _mm512_load_si512(v); }
+  void Store(__m512i x) { _mm512_store_si512(v, x); }
+};
+
+// Categorical splits lane by lane, out of line so that the numeric loop makes no
+// calls (which would spill the vectors).
+[[gnu::noinline]] void CategoricalDecisions(const Tables& t, const TreeSplits& ts, const Block* xs,
+                                            __mmask16* d) {
+  for (std::uint32_t i = ts.num_end; i < ts.end; ++i) {
+    const Condition& c = t.splits[i];
+    __mmask16 m = 0;
+    for (std::size_t l = 0; l < kLanes; ++l) {
+      if (Satisfies(t, c, xs[c.feature].v[l])) m = static_cast<__mmask16>(m | (1u << l));
+    }
+    d[i] = m;
+  }
 }
 
-// The masks of unit u for the 16 rows of xs; out of line for categorical units,
-// so that the common path makes no calls (which would spill the vectors).
-template <bool kCategorical>
-inline __m512i UnitMask(const Tables& t, const Unit& u, const Block* xs) {
-  __m512i mask = _mm512_setzero_si512();
-  for (std::uint32_t b = 0; b < u.num_bits; ++b) {
-    const Condition& c = t.conditions[u.cond_begin + b];
-    __mmask16 m = 0;
-    if constexpr (kCategorical) {
-      for (std::size_t l = 0; l < kLanes; ++l) {
-        if (Satisfies(t, c, xs[c.feature].v[l])) m = static_cast<__mmask16>(m | (1u << l));
-      }
-    } else {
-      m = Satisfied(c, xs[c.feature].Load());
-    }
-    mask = _mm512_mask_or_epi32(mask, m, mask, _mm512_set1_epi32(1 << b));
+// The tree's split decisions for the 16 rows of xs: dec[i] has lane l set if row l
+// goes left at split i.
+inline void Decisions(const Tables& t, const TreeSplits& ts, const Block* xs, __mmask16* dec) {
+  const Condition* sp = t.splits.data();
+  __mmask16* d = dec - ts.begin;
+  for (std::uint32_t i = ts.begin; i < ts.dl_end; ++i) {
+    d[i] = _mm512_cmp_ps_mask(xs[sp[i].feature].Load(), _mm512_set1_ps(sp[i].hi), _CMP_NGE_UQ);
+  }
+  for (std::uint32_t i = ts.dl_end; i < ts.num_end; ++i) {
+    d[i] = _mm512_cmp_ps_mask(xs[sp[i].feature].Load(), _mm512_set1_ps(sp[i].hi), _CMP_LT_OQ);
+  }
+  if (ts.end > ts.num_end) CategoricalDecisions(t, ts, xs, d);
+}
+
+// Unit u's masks for the 16 rows, from the split decisions and the partial masks
+// of the previous units (level), which it extends.
+inline __m512i UnitMask(const Tables& t, const Unit& u, const __mmask16* dec, BlockI* level) {
+  std::uint32_t k = u.op_keep;
+  __m512i mask = level[k].Load();
+  const MaskOp* op = t.ops.data() + u.op_begin;
+  for (std::uint32_t i = 0; i < u.num_ops; ++i, ++op) {
+    auto pass = static_cast<__mmask16>(dec[op->node] ^ op->flip);
+    auto set = static_cast<__mmask16>(pass & op->set);
+    auto clear = static_cast<__mmask16>(~(pass | op->set));
+    __m512i bit = _mm512_set1_epi32(static_cast<int>(op->bit));
+    mask = _mm512_mask_or_epi32(mask, set, mask, bit);
+    mask = _mm512_mask_andnot_epi32(mask, clear, bit, mask);
+    level[++k].Store(mask);
   }
   return mask;
-}
-
-[[gnu::noinline]] __m512i CategoricalUnitMask(const Tables& t, const Unit& u, const Block* xs) {
-  return UnitMask<true>(t, u, xs);
 }
 
 // A table of 2^bits floats held in kRegs registers (bits <= 4, 5, 6, 7), read
@@ -138,6 +163,8 @@ void ExplainAvx512(const Tables& t, const float* rows, std::size_t n, std::size_
   std::size_t nf = t.num_features, width = nf + 1;
   std::vector<Block> xs(nf), acc(nf, Block{});
   std::vector<BlockD> dacc(2 * nf);
+  std::vector<BlockI> level(t.max_ops + 1, BlockI{});
+  std::vector<__mmask16> dec(t.max_splits + 1);
   alignas(64) float lanes[kLanes];
   alignas(64) double lanes_d[kLanes];
   for (std::size_t r0 = 0; r0 < n; r0 += kLanes) {
@@ -150,28 +177,30 @@ void ExplainAvx512(const Tables& t, const float* rows, std::size_t n, std::size_
     }
     for (std::size_t block = tree_begin; block < tree_end; block += kTreesPerFlush) {
       std::size_t block_end = std::min(tree_end, block + kTreesPerFlush);
-      for (std::uint32_t ui = t.tree_units[block]; ui < t.tree_units[block_end]; ++ui) {
-        const Unit& u = t.units[ui];
-        __m512i mask =
-            u.categorical ? CategoricalUnitMask(t, u, xs.data()) : UnitMask<false>(t, u, xs.data());
-        switch (u.num_bits) {
-          case 1:
-          case 2:
-          case 3:
-          case 4:
-            AddUnit<RegisterTable<1>>(t, u, mask, acc.data());
-            break;
-          case 5:
-            AddUnit<RegisterTable<2>>(t, u, mask, acc.data());
-            break;
-          case 6:
-            AddUnit<RegisterTable<4>>(t, u, mask, acc.data());
-            break;
-          case 7:
-            AddUnit<RegisterTable<8>>(t, u, mask, acc.data());
-            break;
-          default:
-            AddUnit<MemoryTable>(t, u, mask, acc.data());
+      for (std::size_t tree = block; tree < block_end; ++tree) {
+        Decisions(t, t.tree_splits[tree], xs.data(), dec.data());
+        for (std::uint32_t ui = t.tree_units[tree]; ui < t.tree_units[tree + 1]; ++ui) {
+          const Unit& u = t.units[ui];
+          __m512i mask = UnitMask(t, u, dec.data(), level.data());
+          switch (u.num_bits) {
+            case 1:
+            case 2:
+            case 3:
+            case 4:
+              AddUnit<RegisterTable<1>>(t, u, mask, acc.data());
+              break;
+            case 5:
+              AddUnit<RegisterTable<2>>(t, u, mask, acc.data());
+              break;
+            case 6:
+              AddUnit<RegisterTable<4>>(t, u, mask, acc.data());
+              break;
+            case 7:
+              AddUnit<RegisterTable<8>>(t, u, mask, acc.data());
+              break;
+            default:
+              AddUnit<MemoryTable>(t, u, mask, acc.data());
+          }
         }
       }
       for (std::size_t f = 0; f < nf; ++f) {
@@ -196,6 +225,63 @@ void ExplainAvx512(const Tables& t, const float* rows, std::size_t n, std::size_
   }
 }
 
+void ExplainAvx512Rows(const Tables& t, const float* rows, std::size_t n, std::size_t tree_begin,
+                       std::size_t tree_end, double* out) {
+  std::size_t nf = t.num_features;
+  if (t.slots.empty()) return ExplainPortable(t, rows, n, tree_begin, tree_end, out);
+  std::vector<std::uint16_t> dec(t.max_splits + 1);
+  std::vector<std::uint32_t> level(t.max_ops + 1, 0);
+  const float* tables = t.tables.data();
+  const std::int32_t* term_bit = t.term_bit.data();
+  const float* term_coef = t.term_coef.data();
+  for (std::size_t r = 0; r < n; ++r) {
+    const float* x = rows + r * nf;
+    double* o = out + r * (nf + 1);
+    __m512d dacc[4] = {_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd(),
+                       _mm512_setzero_pd()};
+    for (std::size_t block = tree_begin; block < tree_end; block += kTreesPerFlush) {
+      std::size_t block_end = std::min(tree_end, block + kTreesPerFlush);
+      // Features 0-15 and 16-31.
+      __m512 acc_lo = _mm512_setzero_ps(), acc_hi = _mm512_setzero_ps();
+      for (std::size_t tree = block; tree < block_end; ++tree) {
+        TreeDecisions(t, tree, x, dec.data());
+        for (std::uint32_t ui = t.tree_units[tree]; ui < t.tree_units[tree + 1]; ++ui) {
+          const Unit& u = t.units[ui];
+          std::uint32_t mask = UnitMask(t, u, dec.data(), level.data());
+          const float* table = tables + u.table;
+          auto lanes = static_cast<__mmask16>((1u << u.num_terms) - 1);
+          __m512i bit = _mm512_maskz_loadu_epi32(lanes, term_bit + u.term_begin);
+          __m512 coef = _mm512_maskz_loadu_ps(lanes, term_coef + u.term_begin);
+          __m512i m = _mm512_set1_epi32(static_cast<int>(mask));
+          __m512 a = MaskGather(lanes, _mm512_xor_si512(m, bit), table);
+          __mmask16 has = _mm512_mask_test_epi32_mask(lanes, m, bit);
+          __m512 v = _mm512_mask_mul_ps(_mm512_set1_ps(-table[mask]), has, a, coef);
+          v = _mm512_maskz_mov_ps(lanes, v);
+          if (u.f_feature >= 0) {
+            v = _mm512_mask_mov_ps(v, static_cast<__mmask16>(1u << u.num_terms),
+                                   _mm512_set1_ps(tables[u.f_table + mask]));
+          }
+          const std::uint8_t* slot = t.slots.data() + std::size_t{ui} * kRowFeatures;
+          __m512i s_lo =
+              _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(slot)));
+          __m512i s_hi =
+              _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(slot + 16)));
+          acc_lo = _mm512_add_ps(acc_lo, _mm512_permutex2var_ps(v, s_lo, _mm512_setzero_ps()));
+          acc_hi = _mm512_add_ps(acc_hi, _mm512_permutex2var_ps(v, s_hi, _mm512_setzero_ps()));
+        }
+      }
+      dacc[0] = _mm512_add_pd(dacc[0], _mm512_cvtps_pd(_mm512_castps512_ps256(acc_lo)));
+      dacc[1] = _mm512_add_pd(dacc[1], _mm512_cvtps_pd(_mm512_extractf32x8_ps(acc_lo, 1)));
+      dacc[2] = _mm512_add_pd(dacc[2], _mm512_cvtps_pd(_mm512_castps512_ps256(acc_hi)));
+      dacc[3] = _mm512_add_pd(dacc[3], _mm512_cvtps_pd(_mm512_extractf32x8_ps(acc_hi, 1)));
+      for (std::size_t tree = block; tree < block_end; ++tree) AddSlowLeaves(t, tree, x, o);
+    }
+    alignas(64) double lanes_d[kRowFeatures];
+    for (std::size_t i = 0; i < 4; ++i) _mm512_store_pd(lanes_d + 8 * i, dacc[i]);
+    for (std::size_t f = 0; f < nf; ++f) o[f] += lanes_d[f];
+  }
+}
+
 }  // namespace candor::treeshap::internal
 
 #else  // no AVX-512 support in the compiler: a stub, never called
@@ -203,6 +289,8 @@ void ExplainAvx512(const Tables& t, const float* rows, std::size_t n, std::size_
 namespace candor::treeshap::internal {
 bool Avx512Compiled() { return false; }
 void ExplainAvx512(const Tables&, const float*, std::size_t, std::size_t, std::size_t, double*) {}
+void ExplainAvx512Rows(const Tables&, const float*, std::size_t, std::size_t, std::size_t,
+                       double*) {}
 }  // namespace candor::treeshap::internal
 
 #endif

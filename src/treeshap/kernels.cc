@@ -1,4 +1,6 @@
 // The portable kernel and the per-leaf path algorithm for slow leaves.
+#include <algorithm>
+#include <bit>
 #include <cmath>
 #include <vector>
 
@@ -90,32 +92,52 @@ void AddSlowLeaves(const Tables& t, std::size_t tree, const float* x, double* ou
   }
 }
 
+void TreeDecisions(const Tables& t, std::size_t tree, const float* x, std::uint16_t* dec) {
+  const TreeSplits& ts = t.tree_splits[tree];
+  const Condition* sp = t.splits.data();
+  std::uint16_t* d = dec - ts.begin;
+  for (std::uint32_t i = ts.begin; i < ts.dl_end; ++i) {
+    d[i] = !(x[sp[i].feature] >= sp[i].hi) ? 0xFFFF : 0;
+  }
+  for (std::uint32_t i = ts.dl_end; i < ts.num_end; ++i) {
+    d[i] = x[sp[i].feature] < sp[i].hi ? 0xFFFF : 0;
+  }
+  for (std::uint32_t i = ts.num_end; i < ts.end; ++i) {
+    d[i] = Satisfies(t, sp[i], x[sp[i].feature]) ? 0xFFFF : 0;
+  }
+}
+
 void ExplainPortable(const Tables& t, const float* rows, std::size_t n, std::size_t tree_begin,
                      std::size_t tree_end, double* out) {
   std::size_t nf = t.num_features;
   std::vector<float> acc(nf, 0.0f);
+  std::vector<std::uint16_t> dec(t.max_splits + 1);
+  std::vector<std::uint32_t> level(t.max_ops + 1, 0);
+  const float* tables = t.tables.data();
   for (std::size_t r = 0; r < n; ++r) {
     const float* x = rows + r * nf;
     double* o = out + r * (nf + 1);
     for (std::size_t block = tree_begin; block < tree_end; block += kTreesPerFlush) {
       std::size_t block_end = std::min(tree_end, block + kTreesPerFlush);
-      for (std::uint32_t ui = t.tree_units[block]; ui < t.tree_units[block_end]; ++ui) {
-        const Unit& u = t.units[ui];
-        std::uint32_t mask = 0;
-        for (std::uint32_t b = 0; b < u.num_bits; ++b) {
-          const Condition& c = t.conditions[u.cond_begin + b];
-          if (Satisfies(t, c, x[c.feature])) mask |= 1u << b;
-        }
-        const float* table = t.tables.data() + u.table;
-        float a0 = table[mask];
-        for (std::uint32_t k = 0; k < u.num_terms; ++k) {
-          const Term& term = t.terms[u.term_begin + k];
-          std::uint32_t bit = 1u << term.bit;
-          acc[static_cast<std::size_t>(term.feature)] +=
-              (mask & bit) ? term.coef * table[mask ^ bit] : -a0;
-        }
-        if (u.f_feature >= 0) {
-          acc[static_cast<std::size_t>(u.f_feature)] += t.tables[u.f_table + mask];
+      for (std::size_t tree = block; tree < block_end; ++tree) {
+        TreeDecisions(t, tree, x, dec.data());
+        for (std::uint32_t ui = t.tree_units[tree]; ui < t.tree_units[tree + 1]; ++ui) {
+          const Unit& u = t.units[ui];
+          std::uint32_t mask = UnitMask(t, u, dec.data(), level.data());
+          const float* table = tables + u.table;
+          float a0 = table[mask];
+          const Term* term = t.terms.data() + u.term_begin;
+          for (std::uint32_t j = 0; j < u.num_terms; ++j, ++term) {
+            // Branch-free: whether the row has the feature is as good as random.
+            std::uint32_t has = 0u - ((mask >> term->bit) & 1u);
+            float in = term->coef * table[mask ^ (1u << term->bit)];
+            acc[static_cast<std::size_t>(term->feature)] +=
+                std::bit_cast<float>((std::bit_cast<std::uint32_t>(in) & has) |
+                                     (std::bit_cast<std::uint32_t>(-a0) & ~has));
+          }
+          if (u.f_feature >= 0) {
+            acc[static_cast<std::size_t>(u.f_feature)] += tables[u.f_table + mask];
+          }
         }
       }
       for (std::size_t f = 0; f < nf; ++f) {

@@ -79,15 +79,72 @@ class Builder {
     if (tree_.IsLeaf(l) && tree_.IsLeaf(r) && EmitSiblings(node, path)) return;
     for (std::int32_t child : {l, r}) {
       Path next = Extend(path, node, child == l);
+      edges_.emplace_back(node, child == l);
       if (tree_.IsLeaf(child)) {
         EmitLeaf(next, Value(child));
       } else {
         Walk(child, next);
       }
+      edges_.pop_back();
     }
   }
 
+  // Gives the splits the tree's units read their decision indices (after Walk).
+  void Finish() {
+    std::vector<std::int32_t> local(tree_.num_nodes(), -1);
+    std::vector<std::int32_t> groups[3];
+    for (std::size_t i = first_op_; i < out_.ops.size(); ++i) {
+      auto node = static_cast<std::int32_t>(out_.ops[i].node);
+      auto& slot = local[static_cast<std::size_t>(node)];
+      if (slot >= 0) continue;
+      slot = 0;
+      auto u = static_cast<std::size_t>(node);
+      groups[tree_.categorical[u] ? 2 : tree_.default_left[u] ? 0 : 1].push_back(node);
+    }
+    TreeSplits ts{};
+    ts.begin = static_cast<std::uint32_t>(out_.splits.size());
+    for (int g = 0; g < 3; ++g) {
+      for (std::int32_t node : groups[g]) {
+        local[static_cast<std::size_t>(node)] =
+            static_cast<std::int32_t>(out_.splits.size() - ts.begin);
+        PathFeature pf;
+        pf.feature = tree_.feature[static_cast<std::size_t>(node)];
+        Apply(pf, node, /*left=*/true);
+        out_.splits.push_back(MakeCondition(pf));
+      }
+      auto end = static_cast<std::uint32_t>(out_.splits.size());
+      (g == 0 ? ts.dl_end : g == 1 ? ts.num_end : ts.end) = end;
+    }
+    for (std::size_t i = first_op_; i < out_.ops.size(); ++i) {
+      out_.ops[i].node = static_cast<std::uint32_t>(local[out_.ops[i].node]);
+    }
+    out_.tree_splits.push_back(ts);
+    out_.max_splits = std::max<std::size_t>(out_.max_splits, ts.end - ts.begin);
+  }
+
  private:
+  // The mask steps of the current path (edges_), plus a set step for going left
+  // at `last` if it is >= 0; nodes are the tree's until Finish.
+  std::vector<MaskOp> PathOps(std::int32_t last) const {
+    std::vector<MaskOp> ops;
+    std::vector<std::int32_t> features;
+    for (auto [node, left] : edges_) {
+      std::int32_t f = tree_.feature[static_cast<std::size_t>(node)];
+      auto it = std::find(features.begin(), features.end(), f);
+      bool repeat = it != features.end();
+      auto bit = static_cast<std::uint32_t>(it - features.begin());
+      if (!repeat) features.push_back(f);
+      ops.push_back({static_cast<std::uint32_t>(node), 1u << bit,
+                     static_cast<std::uint16_t>(left ? 0 : 0xFFFF),
+                     static_cast<std::uint16_t>(repeat ? 0 : 0xFFFF)});
+    }
+    if (last >= 0) {
+      ops.push_back({static_cast<std::uint32_t>(last),
+                     1u << static_cast<std::uint32_t>(features.size()), 0, 0xFFFF});
+    }
+    return ops;
+  }
+
   double Value(std::int32_t leaf) const {
     return tree_.weight * static_cast<double>(tree_.value[static_cast<std::size_t>(leaf)]);
   }
@@ -173,7 +230,7 @@ class Builder {
     }
     std::vector<Condition> conds;
     for (const PathFeature& pf : path) conds.push_back(MakeCondition(pf));
-    AddUnit(std::move(conds), path, SIZE_MAX, {leaf});
+    AddUnit(std::move(conds), PathOps(-1), path, SIZE_MAX, {leaf});
   }
 
   // Both children of `node` are leaves: one unit for the two.
@@ -217,15 +274,28 @@ class Builder {
         leaf.f_local = repeat;
       }
     }
-    AddUnit(std::move(conds), path, repeat == SIZE_MAX ? path.size() : repeat, leaves, f);
+    AddUnit(std::move(conds), PathOps(node), path, repeat == SIZE_MAX ? path.size() : repeat,
+            leaves, f);
     return true;
   }
 
   // Adds a unit whose mask bits are conds; every path feature except index `skip`
   // is a term read from C; feature f (if >= 0) is read from F.
-  void AddUnit(std::vector<Condition> conds, const Path& path, std::size_t skip,
-               const std::vector<LeafSpec>& leaves, std::int32_t f = -1) {
+  void AddUnit(std::vector<Condition> conds, std::vector<MaskOp> ops, const Path& path,
+               std::size_t skip, const std::vector<LeafSpec>& leaves, std::int32_t f = -1) {
     Unit unit{};
+    std::size_t keep = 0;
+    while (keep < ops.size() && keep < prev_ops_.size() && ops[keep].node == prev_ops_[keep].node &&
+           ops[keep].bit == prev_ops_[keep].bit && ops[keep].flip == prev_ops_[keep].flip &&
+           ops[keep].set == prev_ops_[keep].set) {
+      ++keep;
+    }
+    unit.op_begin = static_cast<std::uint32_t>(out_.ops.size());
+    unit.op_keep = static_cast<std::uint32_t>(keep);
+    unit.num_ops = static_cast<std::uint32_t>(ops.size() - keep);
+    out_.ops.insert(out_.ops.end(), ops.begin() + static_cast<std::ptrdiff_t>(keep), ops.end());
+    out_.max_ops = std::max(out_.max_ops, ops.size());
+    prev_ops_ = std::move(ops);
     unit.cond_begin = static_cast<std::uint32_t>(out_.conditions.size());
     unit.num_bits = static_cast<std::uint32_t>(conds.size());
     unit.categorical =
@@ -273,6 +343,9 @@ class Builder {
   const Tree& tree_;
   Tables& out_;
   std::uint32_t max_bits_;
+  std::vector<std::pair<std::int32_t, bool>> edges_;  // root to the current node
+  std::vector<MaskOp> prev_ops_;                      // the previous unit's steps
+  std::size_t first_op_ = out_.ops.size();            // the tree's first step
 };
 
 double MeanValue(const Tree& t, std::int32_t node) {
@@ -295,9 +368,30 @@ Tables BuildTables(const Ensemble& e, std::uint32_t max_bits) {
   out.tree_slow.push_back(0);
   for (const Tree& tree : e.trees()) {
     out.bias += tree.weight * MeanValue(tree, 0);
-    if (!tree.IsLeaf(0)) Builder(tree, out, max_bits).Walk(0, {});
+    Builder builder(tree, out, max_bits);
+    if (!tree.IsLeaf(0)) builder.Walk(0, {});
+    builder.Finish();
     out.tree_units.push_back(static_cast<std::uint32_t>(out.units.size()));
     out.tree_slow.push_back(static_cast<std::uint32_t>(out.slow_leaves.size()));
+  }
+  for (const Term& term : out.terms) {
+    out.term_bit.push_back(std::int32_t{1} << term.bit);
+    out.term_coef.push_back(term.coef);
+    out.term_feature.push_back(term.feature);
+  }
+  bool slots_fit = out.num_features <= kRowFeatures &&
+                   std::all_of(out.units.begin(), out.units.end(),
+                               [](const Unit& u) { return u.num_terms + 1 < 16; });
+  if (slots_fit) {
+    out.slots.assign(out.units.size() * kRowFeatures, 16);
+    for (std::size_t i = 0; i < out.units.size(); ++i) {
+      const Unit& u = out.units[i];
+      std::uint8_t* slot = out.slots.data() + i * kRowFeatures;
+      for (std::uint32_t k = 0; k < u.num_terms; ++k) {
+        slot[out.terms[u.term_begin + k].feature] = static_cast<std::uint8_t>(k);
+      }
+      if (u.f_feature >= 0) slot[u.f_feature] = static_cast<std::uint8_t>(u.num_terms);
+    }
   }
   return out;
 }

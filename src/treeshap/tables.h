@@ -15,6 +15,12 @@
 // that serves every feature but the last split's, and a table F with the last
 // split's feature's contribution directly.
 //
+// A row's mask for a unit is built from its tree's split decisions, each split
+// tested once per row (or batch of rows): bit j of the mask is the AND of "went the
+// path's way" over the path's splits on its j-th unique feature. Units are stored in
+// depth-first order, so a unit's mask steps (MaskOp) start from the partial mask of
+// the previous unit's first op_keep steps; on average a unit needs two new steps.
+//
 // Leaves whose table would be too large, or with a zero cover ratio, are "slow
 // leaves", explained per row by the path algorithm of Lundberg 2020 restricted to
 // one leaf (O(d^2)).
@@ -50,7 +56,28 @@ struct Term {
   float coef;  // (1 - z) / z
 };
 
+// One step of a unit's mask: with pass = "the row went `left ? left : right` at
+// split node", a set step does mask |= pass << bit (the first split on a feature),
+// a clear step mask &= ~(!pass << bit) (a repeated split on it).
+struct MaskOp {
+  std::uint32_t node;  // index into the tree's split decisions (Tables::splits)
+  std::uint32_t bit;   // 1 << mask bit
+  std::uint16_t flip;  // 0 if the path goes left at node, else 0xFFFF
+  std::uint16_t set;   // 0xFFFF for a set step, 0 for a clear step
+};
+
+// The splits of one tree that some unit's mask reads, as Conditions meaning "goes
+// left": splits[begin, dl_end) numeric with missing going left, [dl_end, num_end)
+// numeric with missing going right, [num_end, end) categorical. Decision i of the
+// tree is that of splits[begin + i].
+struct TreeSplits {
+  std::uint32_t begin, dl_end, num_end, end;
+};
+
 struct Unit {
+  std::uint32_t op_begin;  // ops[op_begin, +num_ops) after the previous unit's first op_keep
+  std::uint32_t op_keep;
+  std::uint32_t num_ops;
   std::uint32_t cond_begin;  // conditions[cond_begin, +num_bits): mask bit b
   std::uint32_t term_begin;  // terms[term_begin, +num_terms)
   std::uint32_t table;       // C at tables[table], 2^num_bits floats (at least 16)
@@ -75,8 +102,21 @@ struct Tables {
   std::size_t num_features = 0;
   double bias = 0;  // base margin plus each tree's expected value
   std::vector<Condition> conditions;
+  std::vector<Condition> splits;
+  std::vector<TreeSplits> tree_splits;  // per tree
+  std::vector<MaskOp> ops;
+  std::size_t max_ops = 0;     // the most steps (op_keep + num_ops) of any unit
+  std::size_t max_splits = 0;  // the most splits of any tree
   std::vector<CatSet> cat_sets;
   std::vector<Term> terms;
+  // terms in structure-of-arrays form: 1 << bit, coef, feature.
+  std::vector<std::int32_t> term_bit;
+  std::vector<float> term_coef;
+  std::vector<std::int32_t> term_feature;
+  // For models of at most kRowFeatures features whose units have fewer than 16
+  // terms: unit u's slots[u * kRowFeatures + f] is the lane of feature f in the
+  // unit's term vector (terms, then F), or 16 if the unit does not have f.
+  std::vector<std::uint8_t> slots;
   std::vector<Unit> units;
   std::vector<float> tables;
   std::vector<SlowFeature> slow_features;
@@ -91,6 +131,9 @@ struct Tables {
 // Tables are padded to this many floats (one AVX-512 register).
 inline constexpr std::size_t kMinTable = 16;
 
+// Features the single-row AVX-512 kernel holds in registers.
+inline constexpr std::size_t kRowFeatures = 32;
+
 // Trees summed in float before their sum is added into double.
 inline constexpr std::size_t kTreesPerFlush = 8;
 
@@ -102,11 +145,33 @@ bool Satisfies(const Tables& t, const Condition& c, float x);
 // Adds the contributions of tree `tree`'s slow leaves for row x to out.
 void AddSlowLeaves(const Tables& t, std::size_t tree, const float* x, double* out);
 
+// The split decisions of tree `tree` for row x: dec[i] = 0xFFFF if the row goes
+// left at split i of the tree, else 0.
+void TreeDecisions(const Tables& t, std::size_t tree, const float* x, std::uint16_t* dec);
+
+// Unit u's mask for one row from its tree's decisions (TreeDecisions), extending
+// the partial masks of the previous units of the tree (level).
+inline std::uint32_t UnitMask(const Tables& t, const Unit& u, const std::uint16_t* dec,
+                              std::uint32_t* level) {
+  std::uint32_t k = u.op_keep, mask = level[k];
+  const MaskOp* op = t.ops.data() + u.op_begin;
+  for (std::uint32_t i = 0; i < u.num_ops; ++i, ++op) {
+    std::uint32_t pass = (dec[op->node] ^ op->flip) & 1u, set = op->set & 1u;
+    mask |= op->bit & (0u - (pass & set));
+    mask &= ~(op->bit & (0u - ((pass | set) ^ 1u)));
+    level[++k] = mask;
+  }
+  return mask;
+}
+
 // Kernels: add the contributions of trees [tree_begin, tree_end) for n rows
 // (row-major, num_features each) to out (n x (num_features + 1)); no bias.
 void ExplainPortable(const Tables& t, const float* rows, std::size_t n, std::size_t tree_begin,
                      std::size_t tree_end, double* out);
 bool Avx512Compiled();
+// One row at a time, the terms of a unit in the lanes of a vector.
+void ExplainAvx512Rows(const Tables& t, const float* rows, std::size_t n, std::size_t tree_begin,
+                       std::size_t tree_end, double* out);
 void ExplainAvx512(const Tables& t, const float* rows, std::size_t n, std::size_t tree_begin,
                    std::size_t tree_end, double* out);
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "treeshap/reference.h"
@@ -137,6 +138,25 @@ TEST_P(ExplainerTest, FewRowsSplitTheTreesBetweenThreads) {
       ASSERT_NEAR(out[i], contribs_[i], kTolerance) << "n " << n << " i " << i;
     }
   }
+}
+
+TEST_P(ExplainerTest, ConcurrentCallsShareTheWorkers) {
+  std::size_t w = test_.cols + 1;
+  auto x = Explainer::Build(*ensemble_);
+  ASSERT_TRUE(x.ok());
+  // Four threads at once, each asking for two: some find the kept workers busy.
+  std::vector<std::vector<double>> outs(4, std::vector<double>(test_.rows * w));
+  {
+    std::vector<std::jthread> callers;
+    for (auto& out : outs) {
+      callers.emplace_back([&] {
+        for (std::size_t r = 0; r < test_.rows; ++r) {
+          x->Explain(test_.Row(r), 1, std::span<double>(out).subspan(r * w, w), 2);
+        }
+      });
+    }
+  }
+  for (const auto& out : outs) EXPECT_LE(MaxDiff(out), kTolerance);
 }
 
 Booster::Params Hist(int depth, Booster::Params more = {}) {
