@@ -1,6 +1,7 @@
 #include "treeshap/explainer.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 #include <mutex>
 #include <vector>
@@ -27,18 +28,37 @@ struct PoolSlot {
 
 namespace {
 
-// Runs job(i) for i < parts on `parts` threads: the kept pool when it is free and
-// large enough, else threads started for this call.
-template <typename Job>
-void RunParts(internal::PoolSlot& slot, std::size_t parts, const Job& job) {
-  internal::WorkerPool& kept = slot.Get(parts - 1);
-  if (kept.parts() >= parts && kept.TryRun(parts, job)) return;
-  internal::WorkerPool own(parts - 1);
-  own.TryRun(parts, job);
-}
+// Splits [0, chunks) between participants claiming from the front (the caller)
+// and from the back (the workers), so that with a fixed number of chunks each
+// thread tends to explain the same trees every call, whose tables then stay in its
+// core's cache.
+class ChunkClaims {
+ public:
+  explicit ChunkClaims(std::size_t chunks) : range_(std::uint64_t{chunks} << 32) {}
+  // The next chunk for participant `who`, or false when none is left.
+  bool Claim(std::size_t who, std::size_t* chunk) {
+    std::uint64_t r = range_.load(std::memory_order_relaxed);
+    for (;;) {
+      std::uint64_t front = r & 0xFFFFFFFFu, back = r >> 32;
+      if (front >= back) return false;
+      std::uint64_t next = who == 0 ? r + 1 : r - (std::uint64_t{1} << 32);
+      if (range_.compare_exchange_weak(r, next, std::memory_order_relaxed)) {
+        *chunk = static_cast<std::size_t>(who == 0 ? front : back - 1);
+        return true;
+      }
+    }
+  }
+
+ private:
+  std::atomic<std::uint64_t> range_;  // front in the low half, back in the high half
+};
 
 // Rows per worker below which the trees, not the rows, are split between threads.
 constexpr std::size_t kMinRowsPerThread = 64;
+// Rows a thread claims at a time (whole 16-row batches).
+constexpr std::size_t kRowsPerChunk = 256;
+// Chunks the trees are cut into for a few rows.
+constexpr std::size_t kTreeChunks = 8;
 // Fewer rows than this are explained on the calling thread alone.
 constexpr std::size_t kMinRowsToSplitTrees = 1;
 // Fewer rows than this take the scalar kernel also when AVX-512 is there: a batch
@@ -105,34 +125,40 @@ void Explainer::Explain(std::span<const float> rows, std::size_t n, std::span<do
   std::size_t num_trees = t.num_trees();
   auto workers = static_cast<std::size_t>(std::max(threads, 1));
   if (workers > 1 && n >= workers * kMinRowsPerThread) {
-    // Rows in chunks of whole 16-row batches.
-    std::size_t chunk = (n + workers - 1) / workers;
-    chunk = (chunk + 15) / 16 * 16;
-    RunParts(*pool_, workers, [&](std::size_t w) {
-      std::size_t begin = w * chunk;
-      if (begin >= n) return;
-      kernel(t, rows.data() + begin * nf, std::min(chunk, n - begin), 0, num_trees,
-             out.data() + begin * width);
+    std::size_t chunks = (n + kRowsPerChunk - 1) / kRowsPerChunk;
+    std::atomic<std::size_t> next{0};
+    pool_->Get(workers - 1).Run(workers, [&](std::size_t) {
+      for (std::size_t c; (c = next.fetch_add(1, std::memory_order_relaxed)) < chunks;) {
+        std::size_t begin = c * kRowsPerChunk;
+        kernel(t, rows.data() + begin * nf, std::min(kRowsPerChunk, n - begin), 0, num_trees,
+               out.data() + begin * width);
+      }
     });
   } else if (workers > 1 && n >= kMinRowsToSplitTrees && num_trees > 1) {
-    // Few rows: each worker takes a share of the units (whole trees) into its own
-    // buffer; the shares are added afterwards.
-    workers = std::min(workers, num_trees);
+    // Few rows: the threads claim chunks of trees, each adding into its own buffer;
+    // the buffers are added afterwards.
+    std::size_t chunks = std::min(kTreeChunks, num_trees);
     std::vector<std::size_t> split = {0};
     std::size_t total = t.units.size() + t.slow_leaves.size();
-    for (std::size_t w = 1; w < workers; ++w) {
-      std::size_t goal = total * w / workers, tree = split.back();
+    for (std::size_t c = 1; c < chunks; ++c) {
+      std::size_t goal = total * c / chunks, tree = split.back();
       while (tree < num_trees && t.tree_units[tree] + t.tree_slow[tree] < goal) ++tree;
       split.push_back(tree);
     }
     split.push_back(num_trees);
-    std::vector<std::vector<double>> partial(workers - 1, std::vector<double>(n * width, 0.0));
-    RunParts(*pool_, workers, [&](std::size_t w) {
-      kernel(t, rows.data(), n, split[w], split[w + 1],
-             w == 0 ? out.data() : partial[w - 1].data());
+    std::vector<std::vector<double>> partial(workers - 1);
+    ChunkClaims claims(chunks);
+    pool_->Get(workers - 1).Run(workers, [&](std::size_t w) {
+      double* dst = out.data();
+      if (w > 0) {
+        partial[w - 1].assign(n * width, 0.0);
+        dst = partial[w - 1].data();
+      }
+      for (std::size_t c; claims.Claim(w, &c);)
+        kernel(t, rows.data(), n, split[c], split[c + 1], dst);
     });
     for (const auto& p : partial) {
-      for (std::size_t i = 0; i < n * width; ++i) out[i] += p[i];
+      for (std::size_t i = 0; i < p.size(); ++i) out[i] += p[i];
     }
   } else {
     kernel(t, rows.data(), n, 0, num_trees, out.data());

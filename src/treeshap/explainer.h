@@ -27,8 +27,9 @@
 // Thread safety: an Explainer is immutable after Build; Explain may be called from
 // any number of threads at once. It does not keep a reference to the Ensemble.
 // The first Explain with threads > 1 starts threads - 1 worker threads that the
-// Explainer keeps (and joins when destroyed); a call that finds them busy with
-// another call, or asks for more threads, starts threads of its own for the call.
+// Explainer keeps (and joins when destroyed) and that later calls share: a call
+// uses at most that many, and none while another call is using them (it then runs
+// on its calling thread alone). Calls never start threads of their own.
 #pragma once
 
 #include <cstddef>
@@ -86,7 +87,7 @@ class Explainer {
   // Explains n rows. rows: n x num_features() row-major floats (NaN = missing),
   // rows.size() >= n * num_features(). out: n x (num_features() + 1) doubles,
   // overwritten (see the file comment for the layout). threads: worker threads to
-  // use, counting the calling thread (values < 1 mean 1); with fewer rows than
+  // use at most, counting the calling thread (values < 1 mean 1); with fewer rows than
   // threads need, the trees rather than the rows are split between threads (a
   // single row too: two threads explain it faster than one).
   // Violating the size requirements is a programmer error (asserts).
