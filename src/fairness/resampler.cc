@@ -121,6 +121,7 @@ core::Result<Resampler> Resampler::Create(std::span<const Grouping> groupings,
   }
   r.packed_.resize(n);
   r.stratum_.resize(n);
+  r.cell_.resize(n);
   if (r.has_ece_) r.probability_.resize(n);
   std::vector<std::size_t> stratum_size(strata, 0);
   for (std::size_t p = 0; p < n; ++p) {
@@ -130,22 +131,28 @@ core::Result<Resampler> Resampler::Create(std::span<const Grouping> groupings,
     if (selected[i] != 0) bits |= kSelected;
     if (r.has_ece_) {
       // The bin of model::ExpectedCalibrationError.
-      const int bin = std::min(static_cast<int>(std::floor(probabilities[i] * kBins)), kBins - 1);
+      const std::size_t bin = std::min(
+          static_cast<std::size_t>(std::floor(probabilities[i] * static_cast<double>(kBins))),
+          kBins - 1);
       bits = static_cast<uint8_t>(bits | (bin << kBinShift));
       r.probability_[p] = probabilities[i];
     }
     if (r.has_auc_ && (p == 0 || auc_scores[i] != auc_scores[order[p - 1]])) bits |= kNewBlock;
     r.packed_[p] = bits;
     r.stratum_[p] = stratum_of_row[i];
+    r.cell_[p] = static_cast<uint32_t>(
+        (std::size_t{stratum_of_row[i]} * kBins + ((bits >> kBinShift) & 15)) * 2 + (selected[i] != 0));
     ++stratum_size[stratum_of_row[i]];
   }
   r.stratum_start_.assign(strata + 1, 0);
   for (std::size_t s = 0; s < strata; ++s) {
     r.stratum_start_[s + 1] = r.stratum_start_[s] + stratum_size[s];
   }
-  r.members_.resize(n);
+  r.slot_in_stratum_.resize(n);
   std::vector<std::size_t> fill(r.stratum_start_.begin(), r.stratum_start_.end() - 1);
-  for (std::size_t p = 0; p < n; ++p) r.members_[fill[r.stratum_[p]]++] = static_cast<uint32_t>(p);
+  for (std::size_t p = 0; p < n; ++p) {
+    r.slot_in_stratum_[p] = static_cast<uint32_t>(fill[r.stratum_[p]]++);
+  }
 
   std::size_t slots = 0;
   for (const Grouping& g : groupings) {
@@ -156,12 +163,20 @@ core::Result<Resampler> Resampler::Create(std::span<const Grouping> groupings,
     r.slot_offset_.push_back(slots);
     slots += g.values.size();
   }
+  r.slot_of_.resize(strata * groupings.size());
+  for (std::size_t s = 0; s < strata; ++s) {
+    for (std::size_t k = 0; k < groupings.size(); ++k) {
+      const int32_t g = r.stratum_group_[k][s];
+      r.slot_of_[s * groupings.size() + k] =
+          static_cast<uint32_t>(g < 0 ? slots : r.slot_offset_[k] + static_cast<std::size_t>(g));
+    }
+  }
   return r;
 }
 
 GroupingCounts Resampler::Identity(Scratch& scratch) const {
-  scratch.draws16.assign(rows_, 1);
-  return Pass<uint16_t>(scratch.draws16, scratch);
+  scratch.draws8.assign(rows_, 1);
+  return Pass<uint8_t>(scratch.draws8, scratch);
 }
 
 GroupingCounts Resampler::Resample(uint64_t seed, uint64_t index, Scratch& scratch) const {
@@ -172,75 +187,74 @@ GroupingCounts Resampler::Resample(uint64_t seed, uint64_t index, Scratch& scrat
     Rng rng(state);
     bool wrapped = false;
     for (std::size_t s = 0; s + 1 < stratum_start_.size(); ++s) {
-      const uint32_t* members = members_.data() + stratum_start_[s];
+      Count* stratum = draws.data() + stratum_start_[s];
       const auto m = static_cast<uint32_t>(stratum_start_[s + 1] - stratum_start_[s]);
       for (uint32_t k = 0; k < m; ++k) {
-        Count& c = draws[members[rng.Below(m)]];
+        Count& c = stratum[rng.Below(m)];
         c = static_cast<Count>(c + 1);
         wrapped |= c == 0;
       }
     }
     return !wrapped;
   };
-  if (draw(scratch.draws16)) return Pass<uint16_t>(scratch.draws16, scratch);
-  draw(scratch.draws32);  // a row drawn 65,536 times: the same draws, wider counts
+  if (draw(scratch.draws8)) return Pass<uint8_t>(scratch.draws8, scratch);
+  draw(scratch.draws32);  // a row drawn 256 times: the same draws, wider counts
   return Pass<uint32_t>(scratch.draws32, scratch);
+}
+
+template <typename Count, std::size_t K>
+void Resampler::Accumulate(std::span<const Count> draws, Scratch& scratch) const {
+  const std::size_t groupings = stratum_group_.size();
+  const std::size_t kGroupings = K == 0 ? groupings : K;
+  int64_t* cells = scratch.cells.data();
+  double* cell_p = scratch.bin_p.data();
+  int64_t* auc = scratch.auc.data();
+  // Branch-free on the data: a row drawn 0 times adds zeros, and the tie-block
+  // bookkeeping is right for positives too (a group's negatives precede its
+  // positives within a block). Missing groups write to a dummy slot.
+  int64_t block = 0;
+  for (std::size_t p = 0; p < rows_; ++p) {
+    const uint8_t bits = packed_[p];
+    block += (bits & kNewBlock) != 0;
+    const int64_t c = draws[slot_in_stratum_[p]];
+    const int64_t cy = c * (bits & kLabel);
+    const uint32_t cell = cell_[p];
+    cells[2 * std::size_t{cell}] += c;
+    cells[2 * std::size_t{cell} + 1] += cy;
+    if (has_ece_) cell_p[cell] += static_cast<double>(c) * probability_[p];
+    if (!has_auc_) continue;
+    const uint32_t* slot_of = slot_of_.data() + std::size_t{stratum_[p]} * groupings;
+    for (std::size_t k = 0; k < kGroupings; ++k) {
+      // slot: negatives so far, negatives before this tie block, 2U, this block
+      int64_t* slot = auc + 4 * std::size_t{slot_of[k]};
+      const int64_t before = slot[3] != block ? slot[0] : slot[1];
+      slot[1] = before;
+      slot[3] = block;
+      // A positive pairs with the negatives below (2 each) and the tied ones (1
+      // each): 2 * before + (negatives - before).
+      slot[2] += cy * (slot[0] + before);
+      slot[0] += c - cy;
+    }
+  }
 }
 
 template <typename Count>
 GroupingCounts Resampler::Pass(std::span<const Count> draws, Scratch& scratch) const {
   const std::size_t strata = stratum_start_.size() - 1;
-  scratch.cells.assign(strata * 4, 0);
-  if (has_ece_) {
-    scratch.bins.assign(strata * kBins * 2, 0);
-    scratch.bin_p.assign(strata * kBins, 0.0);
-  }
+  scratch.cells.assign(strata * kBins * 2 * 2, 0);
+  if (has_ece_) scratch.bin_p.assign(strata * kBins * 2, 0.0);
   const std::size_t slots = slot_offset_.empty() ? 0 : slot_offset_.back() + group_count_.back();
-  if (has_auc_) scratch.auc.assign(slots * 4, 0);
-  int64_t* cells = scratch.cells.data();
-  int64_t* bins = scratch.bins.data();
-  double* bin_p = scratch.bin_p.data();
-  int64_t* auc = scratch.auc.data();
+  if (has_auc_) scratch.auc.assign((slots + 1) * 4, 0);  // + the dummy slot
   const std::size_t groupings = stratum_group_.size();
-
-  int64_t block = 0;
-  for (std::size_t p = 0; p < rows_; ++p) {
-    const uint8_t bits = packed_[p];
-    block += (bits & kNewBlock) != 0;
-    const int64_t c = draws[p];
-    if (c == 0) continue;
-    const uint32_t s = stratum_[p];
-    const int64_t y = bits & kLabel;
-    const int64_t sel = (bits & kSelected) >> 1;
-    int64_t* cell = cells + std::size_t{s} * 4;
-    cell[0] += c;
-    cell[1] += c * y;
-    cell[2] += c * sel;
-    cell[3] += c * y * sel;
-    if (has_ece_) {
-      const std::size_t b = std::size_t{s} * kBins + ((bits >> kBinShift) & 15);
-      bins[2 * b] += c;
-      bins[2 * b + 1] += c * y;
-      bin_p[b] += static_cast<double>(c) * probability_[p];
-    }
-    if (!has_auc_) continue;
-    for (std::size_t k = 0; k < groupings; ++k) {
-      const int32_t g = stratum_group_[k][s];
-      if (g < 0) continue;
-      // slot: negatives so far, negatives before this tie block, 2U, block of the last negative
-      int64_t* slot = auc + 4 * (slot_offset_[k] + static_cast<std::size_t>(g));
-      if (y == 0) {
-        if (slot[3] != block) {
-          slot[1] = slot[0];
-          slot[3] = block;
-        }
-        slot[0] += c;
-      } else {
-        const int64_t tied = slot[3] == block ? slot[0] - slot[1] : 0;
-        slot[2] += c * (2 * slot[0] - tied);
-      }
-    }
+  switch (groupings) {  // the usual shapes get the AUC loop unrolled
+    case 1: Accumulate<Count, 1>(draws, scratch); break;
+    case 3: Accumulate<Count, 3>(draws, scratch); break;
+    case 6: Accumulate<Count, 6>(draws, scratch); break;
+    default: Accumulate<Count, 0>(draws, scratch); break;
   }
+  const int64_t* cells = scratch.cells.data();  // per (stratum, bin, selected): n, positives
+  const double* cell_p = scratch.bin_p.data();    // per (stratum, bin, selected): sum of p
+  const int64_t* auc = scratch.auc.data();
 
   GroupingCounts out(groupings);
   std::vector<int64_t> gbins;
@@ -255,15 +269,18 @@ GroupingCounts Resampler::Pass(std::span<const Count> draws, Scratch& scratch) c
       if (g < 0) continue;
       const auto gi = static_cast<std::size_t>(g);
       GroupCounts& gc = out[k][gi];
-      gc.n += cells[4 * s];
-      gc.positives += cells[4 * s + 1];
-      gc.selected += cells[4 * s + 2];
-      gc.true_positives += cells[4 * s + 3];
-      if (!has_ece_) continue;
       for (std::size_t b = 0; b < kBins; ++b) {
-        gbins[2 * (gi * kBins + b)] += bins[2 * (s * kBins + b)];
-        gbins[2 * (gi * kBins + b) + 1] += bins[2 * (s * kBins + b) + 1];
-        gbin_p[gi * kBins + b] += bin_p[s * kBins + b];
+        for (std::size_t sel = 0; sel < 2; ++sel) {
+          const std::size_t cell = (s * kBins + b) * 2 + sel;
+          const int64_t cn = cells[2 * cell], cpos = cells[2 * cell + 1];
+          gc.n += cn;
+          gc.positives += cpos;
+          gc.selected += sel ? cn : 0;
+          gc.true_positives += sel ? cpos : 0;
+          gbins[2 * (gi * kBins + b)] += cn;
+          gbins[2 * (gi * kBins + b) + 1] += cpos;
+          if (has_ece_) gbin_p[gi * kBins + b] += cell_p[cell];
+        }
       }
     }
     for (std::size_t g = 0; g < groups; ++g) {

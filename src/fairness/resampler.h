@@ -51,11 +51,10 @@ class Resampler {
  public:
   // Per-thread working memory, sized on first use.
   struct Scratch {
-    std::vector<uint16_t> draws16;
-    std::vector<uint32_t> draws32;  // when a row is drawn 65,536 times or more
-    std::vector<int64_t> cells;     // per stratum: n, positives, selected, true positives
-    std::vector<int64_t> bins;      // per stratum and ECE bin: n, positives
-    std::vector<double> bin_p;      // per stratum and ECE bin: sum of probabilities
+    std::vector<uint8_t> draws8;    // multiplicity per row (1 MB per million rows)
+    std::vector<uint32_t> draws32;  // the rare resample that draws a row 256 times or more
+    std::vector<int64_t> cells;  // per (stratum, ECE bin, selected): n, positives
+    std::vector<double> bin_p;   // per (stratum, ECE bin, selected): sum of probabilities
     std::vector<int64_t> auc;       // per group slot: negatives, block start, 2U, block
   };
 
@@ -80,13 +79,16 @@ class Resampler {
   std::size_t strata() const { return stratum_start_.size() - 1; }
 
  private:
-  static constexpr int kBins = 10;
+  static constexpr std::size_t kBins = 10;
   // Bits of packed_: label, selected, ECE bin (4 bits), first row of a tie block.
   static constexpr uint8_t kLabel = 1, kSelected = 2, kNewBlock = 64;
   static constexpr int kBinShift = 2;
 
   template <typename Count>
   GroupingCounts Pass(std::span<const Count> draws, Scratch& scratch) const;
+  // The one pass over the rows; K groupings known at compile time (0: any).
+  template <typename Count, std::size_t K>
+  void Accumulate(std::span<const Count> draws, Scratch& scratch) const;
 
   std::size_t rows_ = 0;
   bool has_auc_ = false;
@@ -94,14 +96,19 @@ class Resampler {
   // By sorted position.
   std::vector<uint8_t> packed_;
   std::vector<uint32_t> stratum_;
+  std::vector<uint32_t> cell_;  // (stratum * kBins + ECE bin) * 2 + selected
   std::vector<double> probability_;
-  // Sorted positions of each stratum's rows: members_[stratum_start_[s] .. [s+1]).
-  std::vector<uint32_t> members_;
+  // Draws are counted stratum by stratum (stratum s owns [stratum_start_[s],
+  // stratum_start_[s+1]), its rows in sorted order), so drawing touches one
+  // contiguous range; slot_in_stratum_[p] is where sorted position p's count is.
+  std::vector<uint32_t> slot_in_stratum_;
   std::vector<std::size_t> stratum_start_;
   // Per grouping: the group of each stratum (-1: none), group count, AUC slot offset.
   std::vector<std::vector<int32_t>> stratum_group_;
   std::vector<std::size_t> group_count_;
   std::vector<std::size_t> slot_offset_;
+  // Per stratum and grouping: the AUC slot of its group, or the dummy slot.
+  std::vector<uint32_t> slot_of_;
 };
 
 }  // namespace candor::fairness
