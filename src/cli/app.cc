@@ -44,6 +44,10 @@ int Main(int argc, char** argv) {
   RegisterScore(app, ctx);
   RegisterExplain(app, ctx);
   RegisterModels(app, ctx);
+  RegisterConsent(app, ctx);
+  RegisterDsr(app, ctx);
+  RegisterRetention(app, ctx);
+  RegisterRopa(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

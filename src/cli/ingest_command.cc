@@ -31,6 +31,7 @@ nlohmann::json ReportJson(const ingest::Report& r) {
                       {"unchanged", r.unchanged},
                       {"duplicates", r.duplicates},
                       {"skipped", r.skipped},
+                      {"suppressed", r.suppressed},
                       {"rejected", r.rejected},
                       {"subjects_created", r.subjects_created},
                       {"errors", errors},
@@ -118,6 +119,9 @@ void RegisterIngest(CLI::App& app, Context& ctx) {
       if (r.unchanged > 0) extra += fmt::format(", {} unchanged", Thousands(r.unchanged));
       if (r.duplicates > 0) extra += fmt::format(", {} duplicates skipped", Thousands(r.duplicates));
       if (r.skipped > 0) extra += fmt::format(", {} skipped by the mapping", Thousands(r.skipped));
+      if (r.suppressed > 0) {
+        extra += fmt::format(", {} of suppressed contacts skipped (objection or erasure)", Thousands(r.suppressed));
+      }
       fmt::print("{}: {} rows: {} inserted, {} updated{} ({:.1f} s)\n", args->kind,
                  Thousands(r.rows), Thousands(r.inserted), Thousands(r.updated), extra, r.seconds);
     }

@@ -921,7 +921,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view name) {
   Config cfg;
   cfg.path = std::string(name);
   c.Keys(root, "", {"workspace", "ingest", "keys", "purposes", "protected", "special_categories",
-                    "contacts", "targets", "training", "features", "mapping"});
+                    "contacts", "targets", "training", "features", "mapping", "ropa"});
   if (const toml::table* w = c.Table(root, "workspace", "")) {
     c.Keys(*w, "workspace", {"name", "language"});
     c.Str(*w, "name", "workspace", cfg.name);
@@ -950,6 +950,14 @@ Result<Config> ParseConfig(std::string_view text, std::string_view name) {
   if (const toml::table* s = c.Table(root, "special_categories", "")) {
     c.Keys(*s, "special_categories", {"columns"});
     c.StrList(*s, "columns", "special_categories", cfg.special_categories);
+  }
+  if (const toml::table* r = c.Table(root, "ropa", "")) {
+    c.Keys(*r, "ropa", {"controller", "contact", "dpo", "recipients", "transfers"});
+    c.Str(*r, "controller", "ropa", cfg.ropa.controller);
+    c.Str(*r, "contact", "ropa", cfg.ropa.contact);
+    c.Str(*r, "dpo", "ropa", cfg.ropa.dpo);
+    c.StrList(*r, "recipients", "ropa", cfg.ropa.recipients);
+    c.Str(*r, "transfers", "ropa", cfg.ropa.transfers);
   }
   ParseContactColumns(c, root, cfg);
   ParseTargets(c, root, cfg);

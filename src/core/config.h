@@ -133,6 +133,15 @@ struct MappingConfig {
   std::string source = "import";
 };
 
+// [ropa]: the parts of the records of processing (Art. 30) candor cannot know.
+struct RopaConfig {
+  std::string controller;  // empty: the workspace name
+  std::string contact;
+  std::string dpo;
+  std::vector<std::string> recipients;
+  std::string transfers = "none";
+};
+
 struct Config {
   std::string path;  // the file it came from
   // [workspace]
@@ -152,6 +161,7 @@ struct Config {
   std::vector<AttributeColumn> contact_columns;
   std::vector<TargetConfig> targets;
   TrainingConfig training;
+  RopaConfig ropa;
   std::vector<FeatureConfig> features;
   std::vector<MappingConfig> mappings;
 

@@ -83,12 +83,16 @@ Status Importer::Run(ledger::Ledger& ledger) {
     CANDOR_RETURN_IF_ERROR(PrepareMapping());
   }
   CANDOR_ASSIGN_OR_RETURN(auto tx, store_.BeginWrite());
+  if (request_.kind != Kind::kAccounts) {
+    CANDOR_ASSIGN_OR_RETURN(suppressed_, store_.privacy().ReadSuppressions());
+    std::sort(suppressed_.begin(), suppressed_.end());
+  }
   for (const auto& f : request_.files) {
     CANDOR_RETURN_IF_ERROR(ImportFile(f));
   }
   if (!store_status_.ok()) return store_status_;
   if (report_.errors_total == 0) {
-    CANDOR_RETURN_IF_ERROR(RecordIngest(ledger, request_, report_));
+    CANDOR_RETURN_IF_ERROR(RecordIngest(ledger, request_, report_, consent_entries_));
     CANDOR_RETURN_IF_ERROR(tx->Commit());
     report_.committed = true;
   }
@@ -296,6 +300,10 @@ Status Importer::ImportFile(const std::string& path) {
       ++report_.rejected;
       continue;
     }
+    if (!suppressed_.empty() && RowSuppressed()) {
+      ++report_.suppressed;
+      continue;
+    }
     switch (request_.kind) {
       case Kind::kAccounts: AccountRow(); break;
       case Kind::kContacts: ContactRow(); break;
@@ -409,6 +417,44 @@ bool Importer::Integer(const Cell& c, std::optional<std::int64_t>& out, bool non
   }
   out = *v;
   return true;
+}
+
+bool Importer::Suppressed(const store::BlindHash& h) const {
+  return std::binary_search(suppressed_.begin(), suppressed_.end(), h);
+}
+
+bool Importer::RowSuppressed() {
+  std::string contact_id;
+  switch (request_.kind) {
+    case Kind::kAccounts: return false;
+    case Kind::kContacts: {
+      Cell email = Get("email");
+      if (email.present) {
+        auto norm = privacy::NormalizeEmail(email.text);
+        if (norm.ok() && Suppressed(vault_.Blind(privacy::BlindKind::kEmail, *norm))) return true;
+      }
+      contact_id = std::string(Get("contact_id").text);
+      break;
+    }
+    case Kind::kEvents:
+    case Kind::kConsents:
+    case Kind::kOutcomes:
+    case Kind::kAttributes: contact_id = std::string(Get("contact_id").text); break;
+    case Kind::kFlat:
+    case Kind::kTransactions: {
+      const auto& m = *mapping_;
+      if (m.id_column.empty()) {
+        contact_id = fmt::format("{}{}", m.id_prefix, row_number_);
+      } else {
+        Cell id = Get(m.id_column);
+        if (!id.present) return false;
+        contact_id = m.id_prefix + std::string(id.text);
+      }
+      break;
+    }
+  }
+  if (contact_id.empty()) return false;
+  return Suppressed(vault_.Blind(privacy::BlindKind::kContactId, contact_id));
 }
 
 std::optional<store::SubjectKey> Importer::LookupContact(std::string_view contact_id) {

@@ -42,7 +42,9 @@ struct Cell {
 
 // Appends the "ingest" entry of a successful import and signs the tree head
 // (ledger_record.cc).
-core::Status RecordIngest(ledger::Ledger& ledger, const Request& request, const Report& report);
+// `consents`: the ledger entries of the consent changes the import recorded.
+core::Status RecordIngest(ledger::Ledger& ledger, const Request& request, const Report& report,
+                          const std::vector<ledger::EntryInput>& consents);
 
 class Importer {
  public:
@@ -102,6 +104,10 @@ class Importer {
   // False when a mapped row has no id: counted as skipped (missing_id = "skip") or
   // failed ("error").
   bool MappedIdPresent(const Cell& id);
+  // True when the current row belongs to a suppressed contact (an objection to
+  // direct marketing, or an erasure): it is counted and skipped, never validated.
+  bool RowSuppressed();
+  bool Suppressed(const store::BlindHash& h) const;
 
   store::Store& store_;
   const core::Config& config_;
@@ -130,6 +136,11 @@ class Importer {
   std::optional<core::TimeZone> source_zone_;
   core::Instant row_time_start_ = 0;
   std::unordered_set<store::SubjectKey> basis_recorded_;
+
+  // Suppressed hashes (sorted), loaded once per import.
+  std::vector<store::Hash32> suppressed_;
+  // Consent changes recorded, for their ledger entries.
+  std::vector<ledger::EntryInput> consent_entries_;
   std::unordered_map<std::string, std::int64_t, StringHash, std::equal_to<>> item_occurrence_;
 };
 

@@ -78,6 +78,7 @@ struct Report {
   std::int64_t unchanged = 0;   // rows identical to what was stored
   std::int64_t duplicates = 0;  // events / consents already recorded (skipped)
   std::int64_t skipped = 0;     // rows a mapping skips (missing_id = "skip")
+  std::int64_t suppressed = 0;  // rows of objected or erased contacts (skipped, never stored)
   std::int64_t rejected = 0;    // rows with at least one error
   std::int64_t subjects_created = 0;
   std::vector<Error> errors;    // the first max_errors errors

@@ -3,7 +3,11 @@
 
 namespace candor::ingest::internal {
 
-core::Status RecordIngest(ledger::Ledger& ledger, const Request& request, const Report& report) {
+core::Status RecordIngest(ledger::Ledger& ledger, const Request& request, const Report& report,
+                          const std::vector<ledger::EntryInput>& consents) {
+  // Every consent change first, one entry each (invariant: every consent change
+  // is in the ledger), then the import itself.
+  if (!consents.empty()) CANDOR_RETURN_IF_ERROR(ledger.AppendBatch(consents).status());
   // File paths stay out: a path can name a person (a home directory); the hashes
   // identify the files' contents exactly.
   nlohmann::json files = nlohmann::json::array();
@@ -20,6 +24,7 @@ core::Status RecordIngest(ledger::Ledger& ledger, const Request& request, const 
                    {"unchanged", report.unchanged},
                    {"duplicates", report.duplicates},
                    {"skipped", report.skipped},
+                   {"suppressed", report.suppressed},
                    {"subjects_created", report.subjects_created}};
   if (!report.mapping.empty()) entry.payload["mapping"] = report.mapping;
   CANDOR_RETURN_IF_ERROR(ledger.Append(entry).status());

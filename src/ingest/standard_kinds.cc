@@ -6,6 +6,7 @@
 
 #include "ingest/importer.h"
 #include "ingest/values.h"
+#include "privacy/consent.h"
 
 namespace candor::ingest::internal {
 
@@ -367,6 +368,28 @@ void Importer::ConsentRow() {
   auto r = store_.InsertConsent(c);
   if (!r.ok()) return StoreFailed(r.status());
   (*r ? report_.inserted : report_.duplicates)++;
+  if (!*r) return;
+  // An objection to direct marketing suppresses the contact for later imports.
+  if (c.action == "object" && p->direct_marketing) {
+    if (Status st = store_.privacy().SuppressSubject(*key, "objection", request_.now); !st.ok()) {
+      return StoreFailed(st);
+    }
+  }
+  auto id = store_.SubjectIdOf(*key);
+  if (!id.ok()) return StoreFailed(id.status());
+  privacy::ConsentChange change;
+  change.subject = *key;
+  change.id = *id;
+  change.purpose = c.purpose;
+  change.action = c.action;
+  change.source = c.source;
+  change.method = c.method;
+  change.notice_version = c.notice_version;
+  change.evidence = c.evidence;
+  change.ts = c.ts;
+  change.recorded_at = c.recorded_at;
+  change.actor = request_.actor;
+  consent_entries_.push_back(privacy::ConsentEntry(change, p->legal_basis));
 }
 
 void Importer::OutcomeRow() {

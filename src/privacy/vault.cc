@@ -128,7 +128,7 @@ store::BlindHash Vault::Blind(BlindKind kind, std::string_view normalized) const
   store::BlindHash h;
   crypto_generichash_state st;
   crypto_generichash_init(&st, index_.data(), index_.size(), h.size());
-  const char tag = kind == BlindKind::kEmail ? 'e' : 'c';
+  const char tag = kind == BlindKind::kEmail ? 'e' : kind == BlindKind::kContactId ? 'c' : 's';
   const unsigned char prefix[2] = {static_cast<unsigned char>(tag), 0};
   crypto_generichash_update(&st, prefix, sizeof prefix);
   crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(normalized.data()),

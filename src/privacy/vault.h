@@ -34,7 +34,8 @@ struct Identifiers {
   std::string phone;
 };
 
-enum class BlindKind { kEmail, kContactId };
+// kSubject names a subject id in the request register.
+enum class BlindKind { kEmail, kContactId, kSubject };
 
 class Vault {
  public:

@@ -232,6 +232,44 @@ CREATE TABLE scores (
 CREATE INDEX scores_run ON scores(run);
 )SQL";
 
+// 4: data-subject rights (src/store/privacy_store.h). Suppressions are keyed
+// hashes that outlive their subject (no foreign key); restrictions go with it;
+// the request register and the list of exports name subjects only by a keyed
+// hash, so they survive erasure without identifying anyone.
+constexpr std::string_view kV4 = R"SQL(
+CREATE TABLE suppressions (
+  hash       BLOB PRIMARY KEY CHECK (length(hash) = 32),
+  reason     TEXT NOT NULL CHECK (reason IN ('objection', 'erasure')),
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE restrictions (
+  subject_key INTEGER PRIMARY KEY REFERENCES subjects(subject_key) ON DELETE CASCADE,
+  since       INTEGER NOT NULL
+);
+
+CREATE TABLE dsr_requests (
+  id           INTEGER PRIMARY KEY,
+  type         TEXT NOT NULL CHECK (type IN ('access', 'erasure', 'restriction', 'objection')),
+  subject_hash BLOB NOT NULL CHECK (length(subject_hash) = 32),
+  received     INTEGER NOT NULL,
+  due          INTEGER NOT NULL,
+  status       TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+  closed       INTEGER,
+  outcome      TEXT
+);
+CREATE INDEX dsr_requests_subject ON dsr_requests(subject_hash);
+
+CREATE TABLE dsr_exports (
+  id           INTEGER PRIMARY KEY,
+  request      INTEGER NOT NULL REFERENCES dsr_requests(id),
+  subject_hash BLOB NOT NULL,
+  path         TEXT NOT NULL,
+  written      INTEGER NOT NULL
+);
+CREATE INDEX dsr_exports_subject ON dsr_exports(subject_hash);
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -239,6 +277,7 @@ const std::vector<Migration>& Migrations() {
       {1, "core tables", kV1},
       {2, "ledger", kV2},
       {3, "model registry and scores", kV3},
+      {4, "data-subject rights", kV4},
   };
   return kAll;
 }

@@ -23,6 +23,7 @@ SELECT s.subject_key, s.subject_id, s.account_id, s.job_title, s.seniority, s.de
        s.country, s.time_zone, s.language, s.is_minor, s.created_at, s.source
 FROM subjects s JOIN purposes p ON p.name = ?1
 WHERE p.active = 1 AND NOT (p.direct_marketing = 1 AND s.is_minor = 1)
+  AND NOT EXISTS (SELECT 1 FROM restrictions r WHERE r.subject_key = s.subject_key)
   AND NOT EXISTS (
     SELECT 1 FROM consent_events o JOIN purposes op ON op.name = o.purpose
     WHERE o.subject_key = s.subject_key AND o.action = 'object' AND o.ts <= ?2

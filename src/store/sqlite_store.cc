@@ -10,6 +10,7 @@
 #include "store/sqlite.h"
 #include "store/sqlite_ledger_store.h"
 #include "store/sqlite_reader.h"
+#include "store/sqlite_privacy_store.h"
 #include "store/sqlite_registry_store.h"
 
 namespace candor::store {
@@ -69,6 +70,7 @@ class SqliteStore final : public Store {
       : db_(std::move(db)),
         ledger_(std::make_unique<SqliteLedgerStore>(*db_)),
         registry_(std::make_unique<SqliteRegistryStore>(*db_)),
+        privacy_(std::make_unique<SqlitePrivacyStore>(*db_)),
         events_(std::make_unique<internal::EventWriter>(*db_)) {}
   ~SqliteStore() override {
     reader_find_.reset();
@@ -528,7 +530,8 @@ class SqliteStore final : public Store {
     for (const char* t : {"accounts", "subjects", "subject_keys", "vault", "blind_index",
                           "subject_attributes", "events", "consent_events", "outcomes",
                           "protected_attributes", "event_types", "urls", "campaigns", "models",
-                          "score_runs", "scores"}) {
+                          "score_runs", "scores", "suppressions", "restrictions", "dsr_requests",
+                          "dsr_exports"}) {
       CANDOR_ASSIGN_OR_RETURN(auto n, QueryInt(fmt::format("SELECT count(*) FROM {}", t)));
       out.rows[t] = n;
     }
@@ -545,6 +548,23 @@ class SqliteStore final : public Store {
   RegistryStore& registry() override {
     (void)events_->Drain();
     return *registry_;
+  }
+
+  PrivacyStore& privacy() override {
+    (void)events_->Drain();
+    return *privacy_;
+  }
+
+  Result<core::SubjectId> SubjectIdOf(SubjectKey key) override {
+    CANDOR_RETURN_IF_ERROR(events_->Drain());
+    CANDOR_ASSIGN_OR_RETURN(Stmt s, db_->Prepare("SELECT subject_id FROM subjects WHERE subject_key = ?1"));
+    s.Bind(1, key);
+    CANDOR_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return core::NotFound("no data held for this subject");
+    core::SubjectId id;
+    auto b = s.Blob(0);
+    std::copy_n(b.begin(), std::min<std::size_t>(b.size(), 16), id.bytes.begin());
+    return id;
   }
 
   Db& db() { return *db_; }
@@ -631,6 +651,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<Db> db_;
   std::unique_ptr<SqliteLedgerStore> ledger_;  // declared after db_: destroyed before it
   std::unique_ptr<SqliteRegistryStore> registry_;  // likewise
+  std::unique_ptr<SqlitePrivacyStore> privacy_;    // likewise
   std::unique_ptr<internal::EventWriter> events_;  // likewise
   std::unique_ptr<Db> reader_;                     // read-only, for FindOnReader
   std::unique_ptr<Stmt> reader_find_;

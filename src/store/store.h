@@ -41,6 +41,7 @@
 #include "core/status.h"
 #include "core/time.h"
 #include "store/ledger_store.h"
+#include "store/privacy_store.h"
 #include "store/registry_store.h"
 
 namespace candor::store {
@@ -195,6 +196,8 @@ class Store {
   virtual core::Result<std::optional<SubjectKey>> FindByBlindIndex(const BlindHash& h) = 0;
   // The row key of a subject id, if the subject exists.
   virtual core::Result<std::optional<SubjectKey>> FindBySubjectId(const core::SubjectId& id) = 0;
+  // The subject id of a row key; NotFound when there is no such subject.
+  virtual core::Result<core::SubjectId> SubjectIdOf(SubjectKey key) = 0;
   virtual core::Result<SubjectKey> InsertSubject(const SubjectRecord& s, const Sealed& wrapped_key,
                                                  const Sealed& identifiers) = 0;
   virtual core::Status UpdateSubject(SubjectKey key, const SubjectRecord& s,
@@ -250,6 +253,8 @@ class Store {
   virtual LedgerStore& ledger() = 0;
   // The model registry and stored scores (registry_store.h), likewise.
   virtual RegistryStore& registry() = 0;
+  // Suppressions, restrictions and the request register (privacy_store.h), likewise.
+  virtual PrivacyStore& privacy() = 0;
 };
 
 }  // namespace candor::store

@@ -134,19 +134,22 @@ TEST_F(GeneratedWorkspace, EveryKindImportsWithTheDefaultConfigAndIsIdempotent) 
     EXPECT_EQ(j["kind"], kind);
     EXPECT_EQ(j["rejected"], 0);
     EXPECT_GT(j["rows"].get<int>(), 0);
+    // Rows of contacts that objected to direct marketing (in consents.csv) are
+    // suppressed in every later import.
     EXPECT_EQ(j["inserted"].get<int>() + j["updated"].get<int>() + j["duplicates"].get<int>() +
-                  j["unchanged"].get<int>(),
+                  j["unchanged"].get<int>() + j["suppressed"].get<int>(),
               j["rows"].get<int>())
         << kind;
   }
   // A second import of the same events stores nothing new.
   auto again = Json(Ingest("events", "events.csv"));
   EXPECT_EQ(again["inserted"], 0);
-  EXPECT_EQ(again["duplicates"], again["rows"]);
+  EXPECT_GT(again["suppressed"].get<int>(), 0);
+  EXPECT_EQ(again["duplicates"].get<int>() + again["suppressed"].get<int>(), again["rows"].get<int>());
   // Contacts again: every row updates (last wins), none is inserted.
   auto contacts = Json(Ingest("contacts", "contacts.csv"));
   EXPECT_EQ(contacts["inserted"], 0);
-  EXPECT_EQ(contacts["updated"], contacts["rows"]);
+  EXPECT_EQ(contacts["updated"].get<int>() + contacts["suppressed"].get<int>(), contacts["rows"].get<int>());
 
   // No email, phone number or contact id in the database or its WAL, byte for byte.
   std::string bytes = ReadFile(ws_ / "candor.db");
@@ -206,7 +209,13 @@ TEST(DemoTest, RecreatesItsWorkspaceImportsEverythingAndVerifiesTheLedger) {
     auto j = Json(r);
     EXPECT_EQ(j["subjects"], 500);
     ASSERT_EQ(j["ingested"].size(), 6u);
-    EXPECT_EQ(j["ledger"]["size"], 7);  // init and six imports
+    // init, one entry per consent change, six imports, the model, one score batch.
+    ASSERT_EQ(j["ingested"][3]["kind"], "consents");
+    const int consents = j["ingested"][3]["inserted"];
+    EXPECT_EQ(j["ledger"]["size"].get<int>(), 1 + consents + 6 + 1 + 1);
+    EXPECT_EQ(j["model"]["version"], "conversion-1");
+    EXPECT_EQ(j["scores"]["rows"], j["eligible"]["profiling"]);
+    EXPECT_TRUE(fs::exists(dir / "scores.csv"));
     EXPECT_EQ(j["ledger"]["verified"], true);
     // Consent purposes hold for fewer subjects than legitimate-interest ones.
     EXPECT_LT(j["eligible"]["profiling"].get<int>(), 500);

@@ -68,7 +68,8 @@ std::vector<ledger::Hash> Hashes(const nlohmann::json& list) {
 }
 
 // A workspace with five ledger entries, one signed head each: init, then ingests of
-// accounts, contacts, events and consents of a small generated population.
+// accounts, contacts, events and outcomes of a small generated population (not
+// consents: each consent change is an entry of its own).
 class LedgerCliTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -79,7 +80,7 @@ class LedgerCliTest : public ::testing::Test {
     ASSERT_EQ(g.exit_code, 0) << g.err;
     auto i = RunCandor({"init", base_.string()});
     ASSERT_EQ(i.exit_code, 0) << i.err;
-    for (const char* kind : {"accounts", "contacts", "events", "consents"}) {
+    for (const char* kind : {"accounts", "contacts", "events", "outcomes"}) {
       auto r = RunCandor({"--workspace", base_.string(), "ingest", kind,
                           (data_ / (std::string(kind) + ".csv")).string()});
       ASSERT_EQ(r.exit_code, 0) << kind << ": " << r.err;
