@@ -138,18 +138,24 @@ inline void AddUnit(const Tables& t, const Unit& u, __m512i mask, Block* acc) {
   const __m512 sign = _mm512_set1_ps(-0.0f);
   Table c(t.tables.data() + u.table);
   __m512 neg_a0 = _mm512_xor_ps(c.Get(mask), sign);
-  for (std::uint32_t k = 0; k < u.num_terms; ++k) {
-    const Term& term = t.terms[u.term_begin + k];
-    __m512i bit = _mm512_set1_epi32(1 << term.bit);
+  // Locals, and constants broadcast from memory rather than from a register: the
+  // stores to acc may alias anything, and port 5 is busy with the permutes.
+  const std::int32_t* bits = t.term_bit.data() + u.term_begin;
+  const float* coefs = t.term_coef.data() + u.term_begin;
+  const std::int32_t* features = t.term_feature.data() + u.term_begin;
+  std::uint32_t num_terms = u.num_terms;
+  std::int32_t f_feature = u.f_feature;
+  for (std::uint32_t k = 0; k < num_terms; ++k) {
+    __m512i bit = _mm512_set1_epi32(bits[k]);
     __m512 a = c.Get(_mm512_xor_si512(mask, bit));
     __mmask16 has = _mm512_test_epi32_mask(mask, bit);
-    __m512 v = _mm512_mask_mul_ps(neg_a0, has, a, _mm512_set1_ps(term.coef));
-    Block& dst = acc[term.feature];
+    __m512 v = _mm512_mask_mul_ps(neg_a0, has, a, _mm512_set1_ps(coefs[k]));
+    Block& dst = acc[features[k]];
     dst.Store(_mm512_add_ps(dst.Load(), v));
   }
-  if (u.f_feature >= 0) {
+  if (f_feature >= 0) {
     Table f(t.tables.data() + u.f_table);
-    Block& dst = acc[u.f_feature];
+    Block& dst = acc[f_feature];
     dst.Store(_mm512_add_ps(dst.Load(), f.Get(mask)));
   }
 }
