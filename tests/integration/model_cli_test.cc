@@ -249,14 +249,9 @@ class ModelCliTest : public ::testing::Test {
       }
     }
     ASSERT_FALSE(contact.empty());
-    auto file = *root_ / "withdraw.csv";
-    {
-      std::ofstream w(file);
-      w << "contact_id,purpose,action,legal_basis,source,ts\n"
-        << contact << ",profiling,withdraw,consent,preference_center,2026-10-31T12:00:00Z\n";
-    }
-    auto ing = Candor({"ingest", "consents", file.string()});
-    ASSERT_EQ(ing.exit_code, 0) << ing.err;
+    auto w = Candor({"consent", "withdraw", "--contact", contact, "--purpose", "profiling",
+                     "--at", "2026-10-31T12:00:00Z", "--as-of", "2026-10-31T12:00:00Z"});
+    ASSERT_EQ(w.exit_code, 0) << w.err;
     auto after = Json(Candor({"--json", "score", "--model", "conversion-1", "--as-of", kAsOf}));
     EXPECT_EQ(after["rows"].get<int>(), before["rows"].get<int>() - 1);
     auto gone = Candor({"explain", "--contact", contact, "--model", "conversion-1", "--as-of", kAsOf});
