@@ -165,6 +165,11 @@ core::Result<ExportResult> ExportSubject(const DsrContext& ctx, store::SubjectKe
                         {"recorded_at", core::FormatTimestamp(c.recorded_at)}});
   }
   doc["consent_history"] = consents;
+  Json outcomes = Json::array();
+  for (const auto& o : d.outcomes) {
+    outcomes.push_back({{"target", o.target}, {"at", core::FormatTimestamp(o.ts)}, {"value", o.value}});
+  }
+  doc["outcomes"] = outcomes;
   Json purposes = Json::array();
   for (const auto& p : ctx.config.purposes) {
     CANDOR_ASSIGN_OR_RETURN(bool applies, AppliesNow(ctx.store, p.name, ctx.now, key));

@@ -148,6 +148,9 @@ std::string RenderExportHtml(const Json& doc, std::string_view lang) {
                                    {"source", de ? "Quelle" : "Source"},
                                    {"method", de ? "Verfahren" : "Method"},
                                    {"notice_version", de ? "Hinweis-Version" : "Notice version"}});
+  p.H2("Recorded outcomes", "Erfasste Ergebnisse");
+  p.Table(doc.at("outcomes"), {{"at", de ? "Zeitpunkt" : "Time"}, {"target", de ? "Ziel" : "Target"},
+                               {"value", de ? "Wert" : "Value"}});
   p.H2("Automated scores and their explanation (Art. 15(1)(h))",
        "Automatisierte Bewertungen und ihre Erklärung (Art. 15 Abs. 1 lit. h)");
   if (doc.at("scores").empty()) p.P(std::string(p.T("None.", "Keine.")));
