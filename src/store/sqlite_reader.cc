@@ -1,15 +1,20 @@
-// Store::ReadForPurpose for SQLite: one eligibility query and up to three
-// ordered scans (attributes, events, outcomes), merged with the subjects by
-// subject_key. Every table involved is clustered or indexed by subject_key, so
-// each scan is sequential and no subject costs a query of its own: at a million
-// subjects the merge is several times faster than per-subject lookups.
+// Store::ReadForPurpose for SQLite: ordered scans of the subjects, their
+// objections and consent events (eligibility) and of attributes, events and
+// outcomes, merged by subject_key, in one or more parts (ranges of keys, each on
+// its own connection and thread). Every table involved is clustered or indexed
+// by subject_key, so each scan is sequential and no subject costs a query of its
+// own: at a million subjects the merge is several times faster than per-subject
+// lookups.
 #include "store/sqlite_reader.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
-#include <unordered_map>
+#include <thread>
+#include <utility>
 
 namespace candor::store::internal {
 
@@ -36,21 +41,40 @@ WHERE p.active = 1 AND NOT (p.direct_marketing = 1 AND s.is_minor = 1)
 ORDER BY s.subject_key
 )SQL";
 
-void DecodeEligible(const Stmt& s, EligibleSubject& e) {
-  e.key = s.Int(0);
-  auto id = s.Blob(1);
+namespace {
+
+// Assigns column `col` to `out`, reusing its buffer (no temporary string).
+void AssignText(sqlite3_stmt* s, int col, std::string& out) {
+  const auto* p = sqlite3_column_text(s, col);
+  if (p == nullptr) {
+    out.clear();
+    return;
+  }
+  out.assign(reinterpret_cast<const char*>(p),
+             static_cast<std::size_t>(sqlite3_column_bytes(s, col)));
+}
+
+}  // namespace
+
+void DecodeEligible(Stmt& st, EligibleSubject& e) {
+  sqlite3_stmt* s = st.raw();
+  e.key = sqlite3_column_int64(s, 0);
   e.record.id = core::SubjectId{};
-  std::copy_n(id.begin(), std::min<std::size_t>(id.size(), 16), e.record.id.bytes.begin());
-  e.record.account_id = s.Text(2);
-  e.record.job_title = s.Text(3);
-  e.record.seniority = s.Text(4);
-  e.record.department = s.Text(5);
-  e.record.country = s.Text(6);
-  e.record.time_zone = s.Text(7);
-  e.record.language = s.Text(8);
-  e.record.is_minor = s.Int(9) != 0;
-  e.record.created_at = s.Int(10);
-  e.record.source = s.Text(11);
+  const auto* id = static_cast<const std::uint8_t*>(sqlite3_column_blob(s, 1));
+  if (id != nullptr) {
+    std::copy_n(id, std::min<std::size_t>(static_cast<std::size_t>(sqlite3_column_bytes(s, 1)), 16),
+                e.record.id.bytes.begin());
+  }
+  AssignText(s, 2, e.record.account_id);
+  AssignText(s, 3, e.record.job_title);
+  AssignText(s, 4, e.record.seniority);
+  AssignText(s, 5, e.record.department);
+  AssignText(s, 6, e.record.country);
+  AssignText(s, 7, e.record.time_zone);
+  AssignText(s, 8, e.record.language);
+  e.record.is_minor = sqlite3_column_int64(s, 9) != 0;
+  e.record.created_at = sqlite3_column_int64(s, 10);
+  AssignText(s, 11, e.record.source);
 }
 
 namespace {
@@ -81,68 +105,142 @@ class Cursor {
   SubjectKey current_ = 0;
 };
 
-// Fills `out` (an out-parameter: returning the map trips GCC 12's
-// -Wfree-nonheap-object on the move assignment, a false positive).
-Status ReadAccounts(Db& db, std::unordered_map<std::string, AccountRecord>& out) {
-  CANDOR_ASSIGN_OR_RETURN(
-      Stmt s, db.Prepare("SELECT account_id, name, industry, employees, annual_revenue, country, "
-                         "status, created_at FROM accounts"));
-  while (true) {
-    CANDOR_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    AccountRecord a;
-    a.account_id = s.Text(0);
-    a.name = s.Text(1);
-    a.industry = s.Text(2);
-    if (!s.IsNull(3)) a.employees = s.Int(3);
-    if (!s.IsNull(4)) a.annual_revenue = s.Double(4);
-    a.country = s.Text(5);
-    a.status = s.Text(6);
-    a.created_at = s.Int(7);
-    std::string id = a.account_id;
-    out.emplace(std::move(id), std::move(a));
+// The accounts, read once and shared read-only by every part of a read. A flat
+// open-addressing table of (hash, index) over a vector of records: one probe in
+// a few MiB instead of a string-keyed node map scattered over the heap (that
+// lookup was 14 % of a million-subject read).
+class AccountTable {
+ public:
+  Status Read(Db& db) {
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt st, db.Prepare("SELECT account_id, name, industry, employees, annual_revenue, "
+                            "country, status, created_at FROM accounts"));
+    while (true) {
+      CANDOR_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      sqlite3_stmt* s = st.raw();
+      AccountRecord& a = records_.emplace_back();
+      AssignText(s, 0, a.account_id);
+      AssignText(s, 1, a.name);
+      AssignText(s, 2, a.industry);
+      if (sqlite3_column_type(s, 3) != SQLITE_NULL) a.employees = sqlite3_column_int64(s, 3);
+      if (sqlite3_column_type(s, 4) != SQLITE_NULL) a.annual_revenue = sqlite3_column_double(s, 4);
+      AssignText(s, 5, a.country);
+      AssignText(s, 6, a.status);
+      a.created_at = sqlite3_column_int64(s, 7);
+    }
+    std::size_t capacity = 16;
+    while (capacity < 2 * records_.size()) capacity *= 2;
+    slots_.assign(capacity, Slot{});
+    mask_ = capacity - 1;
+    for (std::size_t i = 0; i < records_.size(); ++i) {
+      const std::uint64_t h = Hash(records_[i].account_id);
+      std::size_t at = static_cast<std::size_t>(h) & mask_;
+      // account_id is the primary key: no duplicates to replace.
+      while (slots_[at].index != 0) at = (at + 1) & mask_;
+      slots_[at] = Slot{static_cast<std::uint32_t>(h >> 32), static_cast<std::uint32_t>(i + 1)};
+    }
+    return Status::Ok();
   }
-  return Status::Ok();
-}
 
-Status ReadAll(Db& db, std::string_view purpose, core::Instant as_of, const ReadOptions& o,
-               const std::function<Status(const SubjectData&)>& fn) {
-  std::unordered_map<std::string, AccountRecord> accounts;
-  if (o.account) CANDOR_RETURN_IF_ERROR(ReadAccounts(db, accounts));
-  // One subject: the same query with the key pinned (and the scans below
-  // restricted to it), so that explaining one score does not read everyone.
-  const bool one = o.subject != 0;
-  std::string eligible_sql(kEligibleSql);
-  if (one) eligible_sql.insert(eligible_sql.rfind("ORDER BY"), "  AND s.subject_key = ?3\n");
-  const std::string only = one ? fmt::format(" AND subject_key = {}", o.subject) : "";
-  CANDOR_ASSIGN_OR_RETURN(Stmt eligible, db.Prepare(eligible_sql));
-  eligible.Bind(1, purpose).Bind(2, as_of);
-  if (one) eligible.Bind(3, o.subject);
+  const AccountRecord* Find(std::string_view id) const {
+    if (records_.empty()) return nullptr;
+    const std::uint64_t h = Hash(id);
+    const auto tag = static_cast<std::uint32_t>(h >> 32);
+    for (std::size_t at = static_cast<std::size_t>(h) & mask_;; at = (at + 1) & mask_) {
+      const Slot& s = slots_[at];
+      if (s.index == 0) return nullptr;
+      if (s.tag == tag && records_[s.index - 1].account_id == id) return &records_[s.index - 1];
+    }
+  }
+
+ private:
+  struct Slot {
+    std::uint32_t tag = 0;    // the high half of the hash
+    std::uint32_t index = 0;  // 1 + index into records_; 0: empty
+  };
+  static std::uint64_t Hash(std::string_view s) { return std::hash<std::string_view>{}(s); }
+  std::vector<AccountRecord> records_;
+  std::vector<Slot> slots_;
+  std::size_t mask_ = 0;
+};
+
+// One part of a read: the subjects with keys in [lo, hi], on `db` (whose read
+// transaction the caller holds), in key order. Checks `stop` before each subject
+// and sets it on an error, so that one failing part ends the others early.
+Status ReadPart(Db& db, std::string_view purpose, core::Instant as_of, const ReadOptions& o,
+                const AccountTable& accounts, SubjectKey lo, SubjectKey hi, int part,
+                std::atomic<bool>& stop, const std::function<Status(const SubjectData&)>& fn) {
+  // Eligibility as kEligibleSql defines it, but merged like the data below: the
+  // subjects, the objections and the consent events of the purpose are three
+  // ordered scans instead of two correlated subqueries per subject (1.4 s of
+  // CPU at a million subjects, against about 0.7 s). Each clause is the
+  // query's own, with the purpose's columns bound: the store's tests hold both
+  // to the same subjects.
+  CANDOR_ASSIGN_OR_RETURN(Stmt purpose_row,
+                          db.Prepare("SELECT legal_basis = 'consent', direct_marketing = 1, "
+                                     "active = 1 FROM purposes WHERE name = ?1"));
+  purpose_row.Bind(1, purpose);
+  CANDOR_ASSIGN_OR_RETURN(bool known, purpose_row.Step());
+  if (!known || purpose_row.Int(2) == 0) return Status::Ok();  // inactive: nobody
+  const bool needs_consent = purpose_row.Int(0) != 0;
+  const std::int64_t direct_marketing = purpose_row.Int(1);
+  CANDOR_ASSIGN_OR_RETURN(
+      Stmt eligible,
+      db.Prepare(
+          "SELECT s.subject_key, s.subject_id, s.account_id, s.job_title, s.seniority, "
+          "s.department, s.country, s.time_zone, s.language, s.is_minor, s.created_at, "
+          "s.source FROM subjects s WHERE s.subject_key BETWEEN ?1 AND ?2 "
+          "AND NOT (?3 = 1 AND s.is_minor = 1) "
+          "AND NOT EXISTS (SELECT 1 FROM restrictions r WHERE r.subject_key = s.subject_key) "
+          "ORDER BY s.subject_key"));
+  eligible.Bind(1, lo).Bind(2, hi).Bind(3, direct_marketing);
+  CANDOR_ASSIGN_OR_RETURN(
+      Stmt objected,
+      db.Prepare("SELECT o.subject_key FROM consent_events o JOIN purposes op ON op.name = "
+                 "o.purpose WHERE o.action = 'object' AND o.ts <= ?1 AND o.subject_key BETWEEN ?2 "
+                 "AND ?3 AND (o.purpose = ?4 OR (?5 = 1 AND op.direct_marketing = 1)) "
+                 "ORDER BY o.subject_key"));
+  objected.Bind(1, as_of).Bind(2, lo).Bind(3, hi).Bind(4, purpose).Bind(5, direct_marketing);
+  Cursor objections(std::move(objected));
+  CANDOR_RETURN_IF_ERROR(objections.Start());
+  // The latest grant or withdrawal by (ts, id) decides; only subject order is
+  // asked of SQLite (the index gives it without a sort), the latest is found here.
+  std::optional<Cursor> consents;
+  if (needs_consent) {
+    CANDOR_ASSIGN_OR_RETURN(
+        Stmt c, db.Prepare("SELECT c.subject_key, c.ts, c.id, c.action = 'grant' AND "
+                           "c.legal_basis = 'consent' FROM consent_events c WHERE c.purpose = ?1 "
+                           "AND c.ts <= ?2 AND c.action IN ('grant', 'withdraw') AND "
+                           "c.subject_key BETWEEN ?3 AND ?4 ORDER BY c.subject_key"));
+    c.Bind(1, purpose).Bind(2, as_of).Bind(3, lo).Bind(4, hi);
+    consents.emplace(std::move(c));
+    CANDOR_RETURN_IF_ERROR(consents->Start());
+  }
 
   std::optional<Cursor> attrs, events, outcomes;
   if (o.attributes) {
-    CANDOR_ASSIGN_OR_RETURN(Stmt s, db.Prepare(fmt::format(
-                                        "SELECT subject_key, name, number, text FROM "
-                                        "subject_attributes WHERE 1{} ORDER BY subject_key, name",
-                                        only)));
+    CANDOR_ASSIGN_OR_RETURN(Stmt s, db.Prepare("SELECT subject_key, name, number, text FROM "
+                                               "subject_attributes WHERE subject_key BETWEEN ?1 "
+                                               "AND ?2 ORDER BY subject_key, name"));
+    s.Bind(1, lo).Bind(2, hi);
     attrs.emplace(std::move(s));
     CANDOR_RETURN_IF_ERROR(attrs->Start());
   }
   if (o.events) {
-    CANDOR_ASSIGN_OR_RETURN(
-        Stmt s, db.Prepare(fmt::format("SELECT subject_key, ts, type_id, url_id, value FROM events "
-                                       "WHERE ts < ?1{} ORDER BY subject_key, ts, seq",
-                                       only)));
-    s.Bind(1, o.events_before);
+    CANDOR_ASSIGN_OR_RETURN(Stmt s,
+                            db.Prepare("SELECT subject_key, ts, type_id, url_id, value FROM events "
+                                       "WHERE subject_key BETWEEN ?2 AND ?3 AND ts < ?1 "
+                                       "ORDER BY subject_key, ts, seq"));
+    s.Bind(1, o.events_before).Bind(2, lo).Bind(3, hi);
     events.emplace(std::move(s));
     CANDOR_RETURN_IF_ERROR(events->Start());
   }
   if (!o.outcome_target.empty()) {
-    CANDOR_ASSIGN_OR_RETURN(Stmt s, db.Prepare(fmt::format("SELECT subject_key, ts, value FROM "
-                                                           "outcomes WHERE target = ?1{} ORDER BY "
-                                                           "subject_key, ts",
-                                                           only)));
-    s.Bind(1, o.outcome_target);
+    CANDOR_ASSIGN_OR_RETURN(Stmt s, db.Prepare("SELECT subject_key, ts, value FROM outcomes "
+                                               "WHERE target = ?1 AND subject_key BETWEEN ?2 AND "
+                                               "?3 ORDER BY subject_key, ts"));
+    s.Bind(1, o.outcome_target).Bind(2, lo).Bind(3, hi);
     outcomes.emplace(std::move(s));
     CANDOR_RETURN_IF_ERROR(outcomes->Start());
   }
@@ -152,59 +250,187 @@ Status ReadAll(Db& db, std::string_view purpose, core::Instant as_of, const Read
   std::vector<StoredEvent> event_rows;
   std::vector<OutcomeRecord> outcome_rows;
   constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
-  while (true) {
-    CANDOR_ASSIGN_OR_RETURN(bool row, eligible.Step());
-    if (!row) break;
+  auto fail = [&](Status st) {
+    stop.store(true, std::memory_order_relaxed);
+    return st;
+  };
+  while (!stop.load(std::memory_order_relaxed)) {
+    Result<bool> row = eligible.Step();
+    if (!row.ok()) return fail(row.status());
+    if (!*row) break;
+    const SubjectKey key = eligible.Int(0);
+    Result<bool> objection = objections.SeekTo(key);
+    if (!objection.ok()) return fail(objection.status());
+    if (*objection) continue;
+    if (consents) {
+      Result<bool> at = consents->SeekTo(key);
+      if (!at.ok()) return fail(at.status());
+      std::int64_t latest_ts = 0, latest_id = 0, granted = 0;
+      bool any = false;
+      while (*at) {
+        Stmt& c = consents->stmt();
+        const std::int64_t ts = c.Int(1), id = c.Int(2);
+        if (!any || ts > latest_ts || (ts == latest_ts && id > latest_id)) {
+          latest_ts = ts;
+          latest_id = id;
+          granted = c.Int(3);
+          any = true;
+        }
+        if (Status st = consents->Advance(); !st.ok()) return fail(st);
+        *at = !consents->done() && consents->current() == key;
+      }
+      if (!any || granted != 1) continue;
+    }
     DecodeEligible(eligible, subject);
-    const SubjectKey key = subject.key;
     SubjectData d;
     d.key = key;
+    d.part = part;
     d.record = &subject.record;
     if (o.account && !subject.record.account_id.empty()) {
-      auto it = accounts.find(subject.record.account_id);
-      if (it != accounts.end()) d.account = &it->second;
+      d.account = accounts.Find(subject.record.account_id);
     }
-    attr_rows.clear();
     if (attrs) {
-      CANDOR_ASSIGN_OR_RETURN(bool at, attrs->SeekTo(key));
-      while (at) {
-        Stmt& s = attrs->stmt();
-        AttributeRecord a;
+      std::size_t n = 0;
+      Result<bool> at = attrs->SeekTo(key);
+      if (!at.ok()) return fail(at.status());
+      while (*at) {
+        sqlite3_stmt* s = attrs->stmt().raw();
+        // Reuse the rows' strings from the previous subject.
+        if (n == attr_rows.size()) attr_rows.emplace_back();
+        AttributeRecord& a = attr_rows[n++];
         a.subject = key;
-        a.name = s.Text(1);
-        if (!s.IsNull(2)) a.number = s.Double(2);
-        a.text = s.Text(3);
-        attr_rows.push_back(std::move(a));
-        CANDOR_RETURN_IF_ERROR(attrs->Advance());
-        at = !attrs->done() && attrs->current() == key;
+        AssignText(s, 1, a.name);
+        a.number.reset();
+        if (sqlite3_column_type(s, 2) != SQLITE_NULL) a.number = sqlite3_column_double(s, 2);
+        AssignText(s, 3, a.text);
+        if (Status st = attrs->Advance(); !st.ok()) return fail(st);
+        *at = !attrs->done() && attrs->current() == key;
       }
+      attr_rows.resize(n);
       d.attributes = &attr_rows;
     }
-    event_rows.clear();
     if (events) {
-      CANDOR_ASSIGN_OR_RETURN(bool at, events->SeekTo(key));
-      while (at) {
-        Stmt& s = events->stmt();
-        event_rows.push_back(StoredEvent{s.Int(1), static_cast<std::int32_t>(s.Int(2)),
-                                         s.IsNull(3) ? 0 : static_cast<std::int32_t>(s.Int(3)),
-                                         s.IsNull(4) ? kNone : s.Double(4)});
-        CANDOR_RETURN_IF_ERROR(events->Advance());
-        at = !events->done() && events->current() == key;
+      event_rows.clear();
+      Result<bool> at = events->SeekTo(key);
+      if (!at.ok()) return fail(at.status());
+      while (*at) {
+        sqlite3_stmt* s = events->stmt().raw();
+        event_rows.push_back(StoredEvent{
+            sqlite3_column_int64(s, 1), static_cast<std::int32_t>(sqlite3_column_int64(s, 2)),
+            static_cast<std::int32_t>(sqlite3_column_int64(s, 3)),  // NULL reads as 0: none
+            sqlite3_column_type(s, 4) == SQLITE_NULL ? kNone : sqlite3_column_double(s, 4)});
+        if (Status st = events->Advance(); !st.ok()) return fail(st);
+        *at = !events->done() && events->current() == key;
       }
       d.events = &event_rows;
     }
-    outcome_rows.clear();
     if (outcomes) {
-      CANDOR_ASSIGN_OR_RETURN(bool at, outcomes->SeekTo(key));
-      while (at) {
+      outcome_rows.clear();
+      Result<bool> at = outcomes->SeekTo(key);
+      if (!at.ok()) return fail(at.status());
+      while (*at) {
         Stmt& s = outcomes->stmt();
         outcome_rows.push_back(OutcomeRecord{key, o.outcome_target, s.Int(1), s.Double(2)});
-        CANDOR_RETURN_IF_ERROR(outcomes->Advance());
-        at = !outcomes->done() && outcomes->current() == key;
+        if (Status st = outcomes->Advance(); !st.ok()) return fail(st);
+        *at = !outcomes->done() && outcomes->current() == key;
       }
       d.outcomes = &outcome_rows;
     }
-    CANDOR_RETURN_IF_ERROR(fn(d));
+    if (Status st = fn(d); !st.ok()) return fail(st);
+  }
+  return Status::Ok();
+}
+
+// Runs `sql` (one row, one integer column) on `db`.
+Result<std::int64_t> QueryInt(Db& db, std::string_view sql) {
+  CANDOR_ASSIGN_OR_RETURN(Stmt s, db.Prepare(sql));
+  CANDOR_ASSIGN_OR_RETURN(bool row, s.Step());
+  return row ? s.Int(0) : 0;
+}
+
+// The read connections of the parts after the first, each inside a read
+// transaction on the same snapshot as `main` (whose transaction the caller has
+// begun but not yet used). Empty when the parts cannot share one snapshot (a
+// writer committed while they started): the caller then reads on one thread.
+Status OpenPartConnections(Db& main, int count, std::vector<std::unique_ptr<Db>>& out) {
+  std::vector<std::int64_t> before;
+  for (int i = 0; i < count; ++i) {
+    CANDOR_ASSIGN_OR_RETURN(auto db, Db::Open(main.path(), false));
+    // Read only, with a page cache of its own (the scans are sequential, so a
+    // small one suffices).
+    CANDOR_RETURN_IF_ERROR(db->Exec("PRAGMA query_only=ON; PRAGMA cache_size=-16384"));
+    // PRAGMA data_version changes whenever another connection commits; read
+    // outside a transaction, it is the latest commit so far.
+    CANDOR_ASSIGN_OR_RETURN(std::int64_t v, QueryInt(*db, "PRAGMA data_version"));
+    before.push_back(v);
+    out.push_back(std::move(db));
+  }
+  // The main snapshot is taken after every `before` and before every part's.
+  CANDOR_RETURN_IF_ERROR(QueryInt(main, "SELECT count(*) FROM purposes").status());
+  bool same = true;
+  for (int i = 0; i < count; ++i) {
+    CANDOR_RETURN_IF_ERROR(out[static_cast<std::size_t>(i)]->Exec("BEGIN"));
+    CANDOR_ASSIGN_OR_RETURN(std::int64_t v,
+                            QueryInt(*out[static_cast<std::size_t>(i)], "PRAGMA data_version"));
+    same = same && v == before[static_cast<std::size_t>(i)];
+  }
+  if (!same) {
+    for (auto& db : out) (void)db->Exec("ROLLBACK");
+    out.clear();
+  }
+  return Status::Ok();
+}
+
+// Inside the main connection's read (or write) transaction.
+Status ReadAll(Db& db, bool in_transaction, std::string_view purpose, core::Instant as_of,
+               const ReadOptions& o, const std::function<Status(const SubjectData&)>& fn) {
+  // Other connections cannot see this connection's uncommitted writes, and one
+  // subject is one part.
+  int threads = std::clamp(o.threads, 1, 16);
+  if (in_transaction || o.subject != 0 || db.path().empty() || db.path() == ":memory:") threads = 1;
+  std::vector<std::unique_ptr<Db>> others;
+  if (threads > 1) {
+    CANDOR_RETURN_IF_ERROR(OpenPartConnections(db, threads - 1, others));
+    threads = 1 + static_cast<int>(others.size());
+  }
+  AccountTable accounts;
+  if (o.account) CANDOR_RETURN_IF_ERROR(accounts.Read(db));
+  std::atomic<bool> stop{false};
+  if (threads == 1) {
+    const SubjectKey lo = o.subject != 0 ? o.subject : std::numeric_limits<SubjectKey>::min();
+    const SubjectKey hi = o.subject != 0 ? o.subject : std::numeric_limits<SubjectKey>::max();
+    return ReadPart(db, purpose, as_of, o, accounts, lo, hi, 0, stop, fn);
+  }
+  // Equal ranges of keys: keys are dense row numbers, and events spread evenly
+  // enough over them.
+  CANDOR_ASSIGN_OR_RETURN(std::int64_t first,
+                          QueryInt(db, "SELECT min(subject_key) FROM subjects"));
+  CANDOR_ASSIGN_OR_RETURN(std::int64_t last, QueryInt(db, "SELECT max(subject_key) FROM subjects"));
+  const std::int64_t span = (last - first) / threads + 1;
+  std::vector<Status> results(static_cast<std::size_t>(threads));
+  std::vector<std::thread> workers;
+  auto range = [&](int part) {
+    const SubjectKey lo = part == 0 ? std::numeric_limits<SubjectKey>::min() : first + span * part;
+    const SubjectKey hi = part == threads - 1 ? std::numeric_limits<SubjectKey>::max()
+                                              : first + span * (part + 1) - 1;
+    return std::make_pair(lo, hi);
+  };
+  for (int part = 1; part < threads; ++part) {
+    workers.emplace_back([&, part] {
+      auto [lo, hi] = range(part);
+      results[static_cast<std::size_t>(part)] =
+          ReadPart(*others[static_cast<std::size_t>(part - 1)], purpose, as_of, o, accounts, lo, hi,
+                   part, stop, fn);
+    });
+  }
+  {
+    auto [lo, hi] = range(0);
+    results[0] = ReadPart(db, purpose, as_of, o, accounts, lo, hi, 0, stop, fn);
+  }
+  for (std::thread& w : workers) w.join();
+  for (auto& other : others) (void)other->Exec("COMMIT");
+  for (Status& st : results) {
+    if (!st.ok()) return st;
   }
   return Status::Ok();
 }
@@ -214,10 +440,10 @@ Status ReadAll(Db& db, std::string_view purpose, core::Instant as_of, const Read
 Status ReadForPurpose(Db& db, bool in_transaction, std::string_view purpose, core::Instant as_of,
                       const ReadOptions& options,
                       const std::function<Status(const SubjectData&)>& fn) {
-  if (in_transaction) return ReadAll(db, purpose, as_of, options, fn);
+  if (in_transaction) return ReadAll(db, true, purpose, as_of, options, fn);
   // One snapshot for all statements: a deferred transaction pins the WAL read mark.
   CANDOR_RETURN_IF_ERROR(db.Exec("BEGIN"));
-  Status st = ReadAll(db, purpose, as_of, options, fn);
+  Status st = ReadAll(db, false, purpose, as_of, options, fn);
   Status end = db.Exec(st.ok() ? "COMMIT" : "ROLLBACK");
   return st.ok() ? end : st;
 }

@@ -1,6 +1,8 @@
 // Internal to the SQLite store: the purpose-bound bulk reader behind
-// Store::ReadForPurpose, and the eligibility query it shares with
-// Store::ForEachEligibleSubject. Not part of the store's public interface.
+// Store::ReadForPurpose, and the eligibility query of
+// Store::ForEachEligibleSubject (the reader applies the same clauses as merged
+// scans; tests/store/sqlite_reader_test.cc holds the two to the same subjects).
+// Not part of the store's public interface.
 #pragma once
 
 #include <functional>
@@ -15,11 +17,14 @@ namespace candor::store::internal {
 // Subjects eligible for ?1 (purpose) at ?2 (instant), ordered by subject_key;
 // columns as DecodeEligible expects.
 extern const std::string_view kEligibleSql;
-// Fills `out` from a row of kEligibleSql.
-void DecodeEligible(const sqlite::Stmt& s, EligibleSubject& out);
+// Fills `out` from a row of kEligibleSql, reusing its strings' buffers.
+void DecodeEligible(sqlite::Stmt& s, EligibleSubject& out);
 
 // Store::ReadForPurpose on `db` (the caller has drained pending writes and
-// checked the purpose). Opens a read transaction unless `in_transaction`.
+// checked the purpose). Opens a read transaction unless `in_transaction`;
+// inside one it reads on one thread (other connections cannot see its writes).
+// With options.threads > 1 the other parts read on their own read-only
+// connections to db.path(), opened per call.
 core::Status ReadForPurpose(sqlite::Db& db, bool in_transaction, std::string_view purpose,
                             core::Instant as_of, const ReadOptions& options,
                             const std::function<core::Status(const SubjectData&)>& fn);

@@ -152,6 +152,10 @@ struct ReadOptions {
   core::Instant events_before = 0;
   std::string outcome_target;  // outcomes of this target, in time order; empty: none
   SubjectKey subject = 0;      // only this subject (if eligible); 0: every eligible subject
+  // How many threads may read at once, each a part of the subjects (a range of
+  // keys). Default: 1, every call of the callback on the calling thread. See
+  // ReadForPurpose for the contract when > 1.
+  int threads = 1;
 };
 
 // One eligible subject with what processing for the purpose may use of it. The
@@ -163,6 +167,9 @@ struct SubjectData {
   const std::vector<AttributeRecord>* attributes = nullptr;
   const std::vector<StoredEvent>* events = nullptr;
   const std::vector<OutcomeRecord>* outcomes = nullptr;
+  // The part of the read this subject is in (0 .. ReadOptions::threads − 1):
+  // parts are consecutive ranges of keys, part 0 the lowest.
+  int part = 0;
 };
 
 class Transaction {
@@ -236,6 +243,19 @@ class Store {
   // consistent snapshot with ordered scans (merge joins, no per-subject query).
   // Stops at the first non-OK Status from `fn` and returns it. NotFound for an
   // unknown purpose.
+  //
+  // With options.threads = N > 1 the subjects are split into up to N parts,
+  // consecutive ranges of SubjectKey (SubjectData::part, 0 the lowest), read at
+  // once on N threads: `fn` is then called concurrently from up to N threads,
+  // within each part in SubjectKey order, always from one thread per part, and
+  // part 0 on the calling thread; so `fn` must be safe to call concurrently for
+  // different parts (e.g. one accumulator per part, concatenated in part order
+  // afterwards gives exactly the single-threaded order). A non-OK Status from
+  // `fn` ends every part early (a part may still finish the subject it is on);
+  // the first non-OK Status in part order is returned. All parts read the same
+  // snapshot: when a writer commits while the parts open theirs, or inside a
+  // write transaction of this store, or for options.subject, the read uses one
+  // part on the calling thread instead (fewer parts than N is always allowed).
   virtual core::Status ReadForPurpose(std::string_view purpose, core::Instant as_of,
                                       const ReadOptions& options,
                                       const std::function<core::Status(const SubjectData&)>& fn) = 0;
