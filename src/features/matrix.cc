@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <map>
+#include <memory>
+#include <thread>
 #include <unordered_map>
 
 namespace candor::features {
@@ -100,6 +103,88 @@ class Builder {
   std::vector<Value> values_;
   std::vector<double> scratch_;
   Matrix m_;
+};
+
+// The matrices of the parts of a read, in part order, as one: exactly the
+// matrix one Builder would have built from all rows in that order. Training
+// codes (bytewise order of the values in each part) are renumbered into the
+// bytewise order of the union; fixed tables (scoring) are the same in every part.
+Matrix Concat(std::vector<Matrix>& parts, bool fixed) {
+  if (parts.size() == 1) return std::move(parts.front());
+  Matrix out;
+  out.columns = parts.front().columns;
+  const std::size_t cols = out.columns.size();
+  // remap[p][c][k]: the union's code of part p's code k in column c.
+  std::vector<std::vector<std::vector<float>>> remap(parts.size(),
+                                                     std::vector<std::vector<float>>(cols));
+  if (!fixed) {
+    for (std::size_t c = 0; c < cols; ++c) {
+      if (!out.columns[c].categorical) continue;
+      std::vector<std::string> all;
+      for (const Matrix& m : parts) {
+        all.insert(all.end(), m.columns[c].codes.begin(), m.columns[c].codes.end());
+      }
+      std::sort(all.begin(), all.end());
+      all.erase(std::unique(all.begin(), all.end()), all.end());
+      for (std::size_t p = 0; p < parts.size(); ++p) {
+        for (const std::string& v : parts[p].columns[c].codes) {
+          auto at = std::lower_bound(all.begin(), all.end(), v) - all.begin();
+          remap[p][c].push_back(static_cast<float>(at));
+        }
+      }
+      out.columns[c].codes = std::move(all);
+    }
+  }
+  std::size_t rows = 0;
+  for (const Matrix& m : parts) rows += m.rows;
+  out.values.reserve(rows * cols);
+  out.subjects.reserve(rows);
+  out.keys.reserve(rows);
+  out.snapshots.reserve(rows);
+  out.labels.reserve(rows);
+  for (std::size_t p = 0; p < parts.size(); ++p) {
+    Matrix& m = parts[p];
+    const std::size_t from = out.values.size();
+    out.values.insert(out.values.end(), m.values.begin(), m.values.end());
+    for (std::size_t c = 0; c < cols; ++c) {
+      if (remap[p][c].empty()) continue;
+      for (std::size_t i = from + c; i < out.values.size(); i += cols) {
+        float& v = out.values[i];
+        if (!std::isnan(v)) v = remap[p][c][static_cast<std::size_t>(v)];
+      }
+    }
+    out.subjects.insert(out.subjects.end(), m.subjects.begin(), m.subjects.end());
+    out.keys.insert(out.keys.end(), m.keys.begin(), m.keys.end());
+    out.snapshots.insert(out.snapshots.end(), m.snapshots.begin(), m.snapshots.end());
+    out.labels.insert(out.labels.end(), m.labels.begin(), m.labels.end());
+    out.unseen_categories += m.unseen_categories;
+    out.rows += m.rows;
+    m = Matrix();  // free each part as soon as it is copied
+  }
+  return out;
+}
+
+// How many parts to read at once: options.threads, or the hardware's threads.
+int ReadThreads(const BuildOptions& o) {
+  if (o.threads > 0) return std::min(o.threads, 16);
+  return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1U, 8U));
+}
+
+// Progress from part 0 (the calling thread) with the count of every part.
+class ProgressCounter {
+ public:
+  explicit ProgressCounter(const BuildOptions& o) : fn_(o.progress) {}
+  void Count(int part) {
+    const std::int64_t n = seen_.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (!fn_ || part != 0 || n - reported_ < kProgressEvery) return;
+    reported_ = n;
+    fn_(n);
+  }
+
+ private:
+  const std::function<void(std::int64_t)>& fn_;
+  std::atomic<std::int64_t> seen_{0};
+  std::int64_t reported_ = 0;  // part 0 only
 };
 
 bool InPopulation(const core::TargetConfig& t, const store::SubjectData& d) {
@@ -203,16 +288,28 @@ core::Result<Matrix> BuildTraining(store::Store& store, const core::Config& conf
     }
     std::reverse(months.begin(), months.end());
   }
-  Builder b(fs, {});
-  core::Instant first_event = std::numeric_limits<core::Instant>::max();
-  std::int64_t seen = 0;
+  // Per part (each on its own heap block: no false sharing between threads).
+  struct Part {
+    explicit Part(const FeatureSet& fs) : b(fs, {}) {}
+    Builder b;
+    core::Instant first_event = std::numeric_limits<core::Instant>::max();
+  };
+  const int threads = ReadThreads(o);
+  std::vector<std::unique_ptr<Part>> state;
+  for (int i = 0; i < threads; ++i) state.push_back(std::make_unique<Part>(fs));
+  ProgressCounter progress(o);
   store::ReadOptions ro;
   ro.events_before = o.as_of;
   ro.outcome_target = t->name;
+  ro.threads = threads;
   CANDOR_RETURN_IF_ERROR(store.ReadForPurpose(
       t->purpose, o.as_of, ro, [&](const store::SubjectData& d) -> core::Status {
-        if (o.progress && ++seen % kProgressEvery == 0) o.progress(seen);
-        if (!d.events->empty()) first_event = std::min(first_event, d.events->front().ts);
+        progress.Count(d.part);
+        Part& part = *state[static_cast<std::size_t>(d.part)];
+        Builder& b = part.b;
+        if (!d.events->empty() && d.events->front().ts < part.first_event) {
+          part.first_event = d.events->front().ts;
+        }
         if (!InPopulation(*t, d)) return core::Status::Ok();
         const auto& outs = *d.outcomes;
         if (!monthly) {
@@ -235,7 +332,14 @@ core::Result<Matrix> BuildTraining(store::Store& store, const core::Config& conf
         }
         return core::Status::Ok();
       }));
-  Matrix m = b.Finish();
+  core::Instant first_event = std::numeric_limits<core::Instant>::max();
+  std::vector<Matrix> parts;
+  for (auto& part : state) {
+    first_event = std::min(first_event, part->first_event);
+    parts.push_back(part->b.Finish());
+  }
+  state.clear();
+  Matrix m = Concat(parts, false);
   m.target = t->name;
   m.as_of = o.as_of;
   if (monthly && first_event != std::numeric_limits<core::Instant>::max()) {
@@ -269,19 +373,25 @@ core::Result<Matrix> BuildScoring(store::Store& store, const core::Config& confi
   const core::TargetConfig* t = config.FindTarget(target);
   if (t == nullptr) return core::InvalidArgument(fmt::format("unknown target '{}'", target));
   CANDOR_ASSIGN_OR_RETURN(FeatureSet fs, CompileFor(store, config, target, o.columns));
-  Builder b(fs, o.columns);
-  std::int64_t seen = 0;
+  const int threads = o.subject != 0 ? 1 : ReadThreads(o);
+  std::vector<std::unique_ptr<Builder>> builders;  // per part, on its own heap block
+  for (int i = 0; i < threads; ++i) builders.push_back(std::make_unique<Builder>(fs, o.columns));
+  ProgressCounter progress(o);
   store::ReadOptions ro;
   ro.events_before = o.as_of;
   ro.subject = o.subject;
+  ro.threads = threads;
   CANDOR_RETURN_IF_ERROR(store.ReadForPurpose(
       t->purpose, o.as_of, ro, [&](const store::SubjectData& d) -> core::Status {
-        if (o.progress && ++seen % kProgressEvery == 0) o.progress(seen);
+        progress.Count(d.part);
         if (!InPopulation(*t, d)) return core::Status::Ok();
-        b.Add(d, o.as_of, kMissing);
+        builders[static_cast<std::size_t>(d.part)]->Add(d, o.as_of, kMissing);
         return core::Status::Ok();
       }));
-  Matrix m = b.Finish();
+  std::vector<Matrix> parts;
+  for (auto& b : builders) parts.push_back(b->Finish());
+  builders.clear();
+  Matrix m = Concat(parts, !o.columns.empty());
   m.labels.clear();
   m.target = t->name;
   m.as_of = o.as_of;

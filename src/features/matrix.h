@@ -21,8 +21,14 @@
 // training) is scored as missing, which is how the trees treat any code they
 // did not split on.
 //
-// Thread safety: a Matrix is a value. Building reads the store from the calling
-// thread (a Store belongs to one thread).
+// Building reads the subjects in parts on several threads at once
+// (BuildOptions::threads, store::ReadOptions::threads), one Builder per part,
+// concatenated in part order: the matrix is the same, byte for byte, for any
+// number of threads.
+//
+// Thread safety: a Matrix is a value. Building uses the store from the calling
+// thread only (a Store belongs to one thread; its reader's extra connections
+// are its own).
 #pragma once
 
 #include <cstdint>
@@ -72,8 +78,12 @@ struct BuildOptions {
   std::vector<Column> columns;
   // Scoring only: just this subject (when eligible); 0: every eligible subject.
   store::SubjectKey subject = 0;
-  // Called now and then with the subjects read so far (for progress output).
+  // Called now and then, on the calling thread, with the subjects read so far
+  // (for progress output).
   std::function<void(std::int64_t subjects)> progress;
+  // How many threads read the store at once. Default 0: the hardware's threads
+  // (at most 8). The matrix does not depend on it.
+  int threads = 0;
 };
 
 // The training matrix of `target`, split by time (config.training): the latest

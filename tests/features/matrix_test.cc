@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -339,6 +340,68 @@ TEST_F(MatrixTest, CsvHasTheBoostersColumnsAndRoundTripFloats) {
   EXPECT_EQ(std::stof("0.33333334"), 1.0F / 3.0F);
   EXPECT_EQ(FormatFloat(0.1F), "0.1");
   EXPECT_EQ(FormatFloat(16777216.0F), "16777216");
+}
+
+// The same matrix, byte for byte, however many parts the store is read in: each
+// part's categorical codes are its own until the parts are concatenated.
+TEST_F(MatrixTest, TheMatrixDoesNotDependOnTheNumberOfThreads) {
+  const char* levels[] = {"vp", "junior", "cxo", "senior", "intern", "lead"};
+  for (int i = 0; i < 240; ++i) {
+    // Early keys see some levels, late keys others (and a few are missing).
+    std::string level = i % 17 == 0 ? "" : levels[(i / 40 + i % 2) % 6];
+    SubjectKey s = Subject(level, Day(2025, 1, 1));
+    for (int m = 1; m <= 12; ++m) {
+      if ((i + m) % 3 == 0) {
+        Event(s, Day(2025, m, 1) - kMillisPerDay * (i % 5 + 1), "page_view", "/pricing");
+      }
+      if ((i + m) % 4 == 0) Event(s, Day(2025, m, 3), "email_open");
+    }
+    if (i % 3 == 0) Outcome(s, Day(2025, 1 + (i / 3) % 12, 10));
+  }
+  ASSERT_TRUE(tx_->Commit().ok());  // other connections see only committed data
+  tx_.reset();
+  auto same = [](const Matrix& a, const Matrix& b) {
+    ASSERT_EQ(a.rows, b.rows);
+    ASSERT_EQ(a.columns.size(), b.columns.size());
+    for (std::size_t c = 0; c < a.columns.size(); ++c) {
+      EXPECT_EQ(a.columns[c].codes, b.columns[c].codes) << a.columns[c].name;
+    }
+    ASSERT_EQ(a.values.size(), b.values.size());
+    EXPECT_EQ(std::memcmp(a.values.data(), b.values.data(), a.values.size() * sizeof(float)), 0);
+    EXPECT_EQ(a.keys, b.keys);
+    EXPECT_EQ(a.snapshots, b.snapshots);
+    EXPECT_EQ(a.labels, b.labels);
+    EXPECT_EQ(a.splits, b.splits);
+    EXPECT_EQ(a.unseen_categories, b.unseen_categories);
+  };
+  std::vector<Matrix> training, scoring, fixed;
+  for (int threads : {1, 2, 3}) {
+    BuildOptions o;
+    o.as_of = Day(2026, 1, 15);
+    o.threads = threads;
+    std::int64_t progress = 0;
+    o.progress = [&](std::int64_t n) { progress = n; };
+    auto t = BuildTraining(*store_, config_, "conversion", o);
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    training.push_back(*t);
+    auto m = BuildScoring(*store_, config_, "conversion", o);
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    scoring.push_back(*m);
+    // Scoring with fixed tables that lack some values.
+    o.columns = training.front().columns;
+    o.columns[Col(*m, "seniority")].codes = {"cxo", "lead", "vp"};
+    auto f = BuildScoring(*store_, config_, "conversion", o);
+    ASSERT_TRUE(f.ok()) << f.status().ToString();
+    fixed.push_back(*f);
+    EXPECT_GE(progress, 0);
+  }
+  EXPECT_EQ(training.front().columns[Col(training.front(), "seniority")].codes.size(), 6u);
+  EXPECT_GT(fixed.front().unseen_categories, 0u);
+  for (std::size_t i = 1; i < 3; ++i) {
+    same(training[0], training[i]);
+    same(scoring[0], scoring[i]);
+    same(fixed[0], fixed[i]);
+  }
 }
 
 TEST(GlobMatchTest, StarMatchesAnyRun) {
