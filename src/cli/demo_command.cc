@@ -47,6 +47,13 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
                                       {"test", r->trained.spec.rows.test}}}}},
                  {"scores", {{"rows", r->scored.rows}, {"mean_score", r->scored.mean_score},
                              {"file", r->scores_file}}},
+                 {"privacy", {{"withdrawn", r->privacy.withdrawn},
+                              {"rows_before", r->privacy.rows_before},
+                              {"rows_after", r->privacy.rows_after},
+                              {"withdrawn_refused", r->privacy.withdrawn_refused},
+                              {"exported", r->privacy.exported},
+                              {"export_dir", r->privacy.export_dir},
+                              {"erased", r->privacy.erased}}},
                  {"ledger", {{"size", r->ledger_size}, {"root", r->ledger_root},
                              {"verified", r->ledger_verified}}},
                  {"seconds", r->seconds}});
@@ -98,7 +105,22 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
       fmt::print("\n  Auf Deutsch: candor --workspace {} explain --subject {} --model {} --as-of {} --lang de\n",
                  r->dir, sc.explanations.front().subject, t.version, core::FormatDate(g.end));
     }
-    fmt::print("\nLedger: {} entries (init, imports, training, score batches), signed tree head {}…, verification {}.\n"
+    const auto& pv = r->privacy;
+    if (!pv.withdrawn.empty()) {
+      fmt::print("\nConsent and data-subject rights:\n");
+      fmt::print("  subject {} withdrew consent for profiling: the next scoring run scored {} subjects\n"
+                 "    instead of {}, and scoring it alone is {}\n",
+                 pv.withdrawn, Thousands(pv.rows_after), Thousands(pv.rows_before),
+                 pv.withdrawn_refused ? "refused" : "NOT refused");
+      fmt::print("  subject {}: access request (Art. 15/20) exported {} events and {} scores with their\n"
+                 "    explanations to {}/export.json and export.html\n",
+                 pv.exported, Thousands(pv.export_events), Thousands(pv.export_scores), pv.export_dir);
+      fmt::print("  subject {}: erased (Art. 17): {} events and {} scores deleted, its key destroyed,\n"
+                 "    its contact suppressed for later imports\n",
+                 pv.erased, Thousands(pv.erased_events), Thousands(pv.erased_scores));
+      fmt::print("  the register: candor --workspace {} dsr list\n", r->dir);
+    }
+    fmt::print("\nLedger: {} entries (init, imports, consent changes, models, score batches, requests), signed tree head {}…, verification {}.\n"
                "  Check it yourself: candor --workspace {} ledger verify\n",
                r->ledger_size, r->ledger_root.substr(0, 16), r->ledger_verified ? "passed" : "FAILED",
                r->dir);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "workspace/demo_internal.h"
 #include "workspace/workspace.h"
 
 namespace candor::workspace {
@@ -111,6 +112,8 @@ core::Result<DemoSummary> RunDemo(const DemoOptions& options, const DemoProgress
     if (progress) progress(fmt::format("score: {}", m), 0, 0);
   };
   CANDOR_ASSIGN_OR_RETURN(summary.scored, model::ScoreSubjects(*ws.store, *ws.ledger, ws.config, score));
+  if (progress) progress("consent and data-subject requests", 0, 0);
+  CANDOR_RETURN_IF_ERROR(internal::RunPrivacySteps(ws, options, summary.generated.end, now, summary));
   CANDOR_ASSIGN_OR_RETURN(ledger::SignedHead head, ws.ledger->Head());
   summary.ledger_size = head.size;
   summary.ledger_root = ledger::ToHex(head.root);

@@ -5,8 +5,9 @@
 // ingests every file in dependency order, trains the conversion model as of the
 // end of the generated period, scores every eligible subject with it (writing
 // DIR/scores.csv with contributions and reasons) and keeps the explanations of
-// the three highest scores. Later milestones add consent changes and the
-// fairness gate.
+// the three highest scores; then the first of the three withdraws consent and
+// leaves the next scoring run, the second's data is exported beside the
+// workspace (DIR-export/) and the third is erased.
 //
 // Thread safety: one demo at a time per directory.
 #pragma once
@@ -31,6 +32,17 @@ struct DemoOptions {
   std::uint64_t seed = 1;
 };
 
+// What the demo's consent and data-subject steps did (subject ids only).
+struct DemoPrivacy {
+  std::string withdrawn;  // withdrew profiling consent before the second scoring run
+  std::int64_t rows_before = 0, rows_after = 0;
+  bool withdrawn_refused = false;  // scoring it alone was refused afterwards
+  std::string exported, export_dir;
+  std::int64_t export_events = 0, export_scores = 0;
+  std::string erased;
+  std::int64_t erased_events = 0, erased_scores = 0;
+};
+
 struct DemoSummary {
   std::string dir;
   synth::GenerateSummary generated;
@@ -44,6 +56,7 @@ struct DemoSummary {
   model::ScoreReport scored;      // every eligible subject scored with it (DIR/scores.csv),
                                   // with the explanations of the three highest scores
   std::string scores_file;
+  DemoPrivacy privacy;  // withdrawal and rescoring, an export, an erasure
   double seconds = 0;
 };
 

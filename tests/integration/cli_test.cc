@@ -207,12 +207,19 @@ TEST(DemoTest, RecreatesItsWorkspaceImportsEverythingAndVerifiesTheLedger) {
     auto r = RunCandor({"--workspace", dir.string(), "--json", "demo", "--contacts", "500"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto j = Json(r);
-    EXPECT_EQ(j["subjects"], 500);
+    EXPECT_EQ(j["subjects"], 499);  // one was erased
     ASSERT_EQ(j["ingested"].size(), 6u);
-    // init, one entry per consent change, six imports, the model, one score batch.
+    // init, one entry per consent change, six imports, the model, one score batch,
+    // then the withdrawal, the second scoring run, the export (request and
+    // export) and the erasure (request and erasure).
     ASSERT_EQ(j["ingested"][3]["kind"], "consents");
     const int consents = j["ingested"][3]["inserted"];
-    EXPECT_EQ(j["ledger"]["size"].get<int>(), 1 + consents + 6 + 1 + 1);
+    EXPECT_EQ(j["ledger"]["size"].get<int>(), 1 + consents + 6 + 1 + 1 + 1 + 1 + 2 + 2);
+    const auto& pv = j["privacy"];
+    EXPECT_EQ(pv["rows_after"].get<int>(), pv["rows_before"].get<int>() - 1);
+    EXPECT_EQ(pv["withdrawn_refused"], true);
+    EXPECT_TRUE(fs::exists(fs::path(pv["export_dir"].get<std::string>()) / "export.json"));
+    EXPECT_FALSE(pv["erased"].get<std::string>().empty());
     EXPECT_EQ(j["model"]["version"], "conversion-1");
     EXPECT_EQ(j["scores"]["rows"], j["eligible"]["profiling"]);
     EXPECT_TRUE(fs::exists(dir / "scores.csv"));
