@@ -1,5 +1,6 @@
 #include "core/config.h"
 
+#include "core/config_internal.h"
 #include "core/time.h"
 
 #include <fmt/format.h>
@@ -921,7 +922,8 @@ Result<Config> ParseConfig(std::string_view text, std::string_view name) {
   Config cfg;
   cfg.path = std::string(name);
   c.Keys(root, "", {"workspace", "ingest", "keys", "purposes", "protected", "special_categories",
-                    "contacts", "targets", "training", "features", "mapping", "ropa"});
+                    "contacts", "targets", "training", "fairness", "features", "mapping",
+                    "ropa"});
   if (const toml::table* w = c.Table(root, "workspace", "")) {
     c.Keys(*w, "workspace", {"name", "language"});
     c.Str(*w, "name", "workspace", cfg.name);
@@ -962,6 +964,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view name) {
   ParseContactColumns(c, root, cfg);
   ParseTargets(c, root, cfg);
   ParseTraining(c, root, cfg);
+  internal::ParseFairness(root, name, cfg.protected_attributes, cfg.fairness, c.errors());
   ParseFeatures(c, root, cfg);
   ParseMappings(c, root, cfg);
   CrossCheck(c, root, cfg);

@@ -142,6 +142,30 @@ struct RopaConfig {
   std::string transfers = "none";
 };
 
+// One gate rule of [fairness.gate]: a comparison name (fairness/metrics.h) and its
+// bound (a ratio r passes when min(r, 1/r) >= bound; a difference d when |d| <= bound).
+struct FairnessGateRule {
+  std::string metric;
+  double bound = 0;
+};
+
+// [fairness]: how `candor audit` measures and what the promotion gate demands
+// (docs/FAIRNESS.md). Defaults as in the default candor.toml.
+struct FairnessConfig {
+  std::size_t min_group_size = 30;     // groups below it are reported, never compared
+  double selection_fraction = 0.2;     // selection: the top 20 % of audited rows ...
+  std::optional<double> threshold;     // ... or score >= this fixed score (0..100)
+  int resamples = 1000;                // bootstrap resamples (0: no intervals)
+  std::int64_t seed = 20120101;        // bootstrap seed
+  // Reference group per attribute ("age_band" → "35-44"); default the largest group.
+  std::map<std::string, std::string> references;
+  std::vector<FairnessGateRule> gate = {{"demographic_parity_ratio", 0.8},
+                                        {"equal_opportunity_difference", 0.1}};
+  double proxy_auc = 0.6;              // a feature predicting an attribute this well is a proxy
+  bool per_group_thresholds = false;   // post-processing; uses the attribute at decision time
+  bool intersections = true;           // also audit every pair of attributes
+};
+
 struct Config {
   std::string path;  // the file it came from
   // [workspace]
@@ -161,6 +185,7 @@ struct Config {
   std::vector<AttributeColumn> contact_columns;
   std::vector<TargetConfig> targets;
   TrainingConfig training;
+  FairnessConfig fairness;
   RopaConfig ropa;
   std::vector<FeatureConfig> features;
   std::vector<MappingConfig> mappings;
