@@ -146,6 +146,16 @@ class PrivacyStore {
   virtual core::Result<RetentionCounts> ApplyRetention(
       const std::function<core::Result<std::optional<core::Instant>>(std::int64_t subject)>& keep_from,
       bool dry_run) = 0;
+
+  // The protected attributes (DESIGN invariant 3: never features) of every
+  // subject eligible for `purpose` at `as_of` (exactly the subjects of
+  // Store::ForEachEligibleSubject), ordered by subject and attribute; the fairness
+  // audit reads them for purpose "fairness_audit". NotFound for an unknown purpose;
+  // an error of `fn` stops the scan and is returned.
+  virtual core::Status ForEachProtectedAttribute(
+      std::string_view purpose, core::Instant as_of,
+      const std::function<core::Status(std::int64_t subject, std::string_view attribute,
+                                       std::string_view value)>& fn) = 0;
 };
 
 }  // namespace candor::store

@@ -1,5 +1,7 @@
 #include "store/sqlite_privacy_store.h"
 
+#include "store/sqlite_reader.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -307,6 +309,31 @@ Result<RetentionCounts> SqlitePrivacyStore::ApplyRetention(
     if (any) ++n.subjects;
   }
   return n;
+}
+
+Status SqlitePrivacyStore::ForEachProtectedAttribute(
+    std::string_view purpose, core::Instant as_of,
+    const std::function<Status(std::int64_t, std::string_view, std::string_view)>& fn) {
+  CANDOR_ASSIGN_OR_RETURN(Stmt known, db_.Prepare("SELECT 1 FROM purposes WHERE name = ?1"));
+  known.Bind(1, purpose);
+  CANDOR_ASSIGN_OR_RETURN(bool exists, known.Step());
+  if (!exists) return core::NotFound(fmt::format("unknown purpose '{}'", purpose));
+  // The eligibility query is the store's one definition of a valid basis; the
+  // attributes of anyone else are never read.
+  CANDOR_ASSIGN_OR_RETURN(
+      Stmt s, db_.Prepare(fmt::format(
+                  "SELECT pa.subject_key, pa.attribute, pa.value FROM protected_attributes pa "
+                  "WHERE pa.subject_key IN (SELECT subject_key FROM ({})) "
+                  "ORDER BY pa.subject_key, pa.attribute",
+                  internal::kEligibleSql)));
+  s.Bind(1, purpose).Bind(2, as_of);
+  while (true) {
+    CANDOR_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    const std::string attribute = s.Text(1), value = s.Text(2);
+    CANDOR_RETURN_IF_ERROR(fn(s.Int(0), attribute, value));
+  }
+  return Status::Ok();
 }
 
 }  // namespace candor::store

@@ -30,6 +30,10 @@ class SqlitePrivacyStore final : public PrivacyStore {
   core::Result<RetentionCounts> ApplyRetention(
       const std::function<core::Result<std::optional<core::Instant>>(std::int64_t)>& keep_from,
       bool dry_run) override;
+  core::Status ForEachProtectedAttribute(
+      std::string_view purpose, core::Instant as_of,
+      const std::function<core::Status(std::int64_t, std::string_view, std::string_view)>& fn)
+      override;
 
  private:
   sqlite::Db& db_;
