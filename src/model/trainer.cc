@@ -44,8 +44,9 @@ std::string Sha256Hex(std::string_view bytes) {
   return core::ToHex(h.data(), h.size());
 }
 
-// SHA-256 over every row: subject id, snapshot, values (float32 bits) and label.
-std::string Fingerprint(const features::Matrix& m) {
+}  // namespace
+
+std::string DataFingerprint(const features::Matrix& m) {
   std::string bytes;
   bytes.reserve(m.rows * (16 + 8 + 4 * (m.cols() + 1)));
   auto put = [&](const void* p, std::size_t n) { bytes.append(static_cast<const char*>(p), n); };
@@ -57,6 +58,8 @@ std::string Fingerprint(const features::Matrix& m) {
   }
   return Sha256Hex(bytes);
 }
+
+namespace {
 
 nlohmann::json FileSha256(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -191,7 +194,7 @@ core::Result<TrainReport> TrainModel(store::Store& store, ledger::Ledger& ledger
   spec.rows = {static_cast<std::int64_t>(train.rows), static_cast<std::int64_t>(valid.rows),
                static_cast<std::int64_t>(test.rows)};
   spec.reweighed = !weights.empty();
-  const std::string fingerprint = Fingerprint(all);
+  const std::string fingerprint = DataFingerprint(all);
   spec.lineage = {{"config_sha256", FileSha256(config.path)},
                   {"data_fingerprint", fingerprint},
                   {"as_of", core::FormatTimestamp(req.as_of)},
@@ -225,7 +228,8 @@ core::Result<TrainReport> TrainModel(store::Store& store, ledger::Ledger& ledger
                    {"data_fingerprint", fingerprint},
                    {"config_sha256", spec.lineage["config_sha256"]},
                    {"booster_sha256", Sha256Hex(tr.booster_json)},
-                   {"reweighed", spec.reweighed}};
+                   {"reweighed", spec.reweighed},
+                   {"weighting", spec.lineage["weighting"]}};
   CANDOR_RETURN_IF_ERROR(ledger.Append(entry).status());
   CANDOR_RETURN_IF_ERROR(ledger.SignHead().status());
   CANDOR_RETURN_IF_ERROR(tx->Commit());

@@ -56,6 +56,11 @@ struct TrainReport {
 core::Result<TrainReport> TrainModel(store::Store& store, ledger::Ledger& ledger,
                                      const core::Config& config, const TrainRequest& request);
 
+// The lineage's data fingerprint of a training matrix: SHA-256 (hex) over every
+// row's subject id, snapshot, values (float32 bits) and label. An audit rebuilds
+// the matrix and compares it to tell whether the data is still what was trained on.
+std::string DataFingerprint(const features::Matrix& m);
+
 // The test-split metrics of calibrated probabilities (also used by audits).
 core::Result<nlohmann::json> TestMetrics(std::span<const double> probabilities,
                                          std::span<const double> margins,
