@@ -44,6 +44,7 @@ int Main(int argc, char** argv) {
   RegisterScore(app, ctx);
   RegisterExplain(app, ctx);
   RegisterModels(app, ctx);
+  RegisterAudit(app, ctx);
   RegisterConsent(app, ctx);
   RegisterDsr(app, ctx);
   RegisterRetention(app, ctx);

@@ -66,6 +66,7 @@ void RegisterTrain(CLI::App& app, Context& ctx);
 void RegisterScore(CLI::App& app, Context& ctx);
 void RegisterExplain(CLI::App& app, Context& ctx);
 void RegisterModels(CLI::App& app, Context& ctx);
+void RegisterAudit(CLI::App& app, Context& ctx);
 void RegisterConsent(CLI::App& app, Context& ctx);
 void RegisterDsr(CLI::App& app, Context& ctx);
 void RegisterRetention(CLI::App& app, Context& ctx);

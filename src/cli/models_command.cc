@@ -1,7 +1,10 @@
-// candor models list | show V | export V --out DIR
+// candor models list | show V | export V --out DIR | card V [--out DIR]
+//               | approve V --by NAME --why TEXT | activate V | retire V
 #include <fmt/format.h>
 
 #include "cli/common.h"
+#include "fairness/model_card.h"
+#include "fairness/promotion.h"
 #include "model/registry.h"
 #include "workspace/workspace.h"
 
@@ -12,6 +15,7 @@ namespace {
 struct ModelsArgs {
   std::string version;
   std::string out;
+  std::string by, why;
 };
 
 nlohmann::ordered_json Parse(const std::string& text) {
@@ -112,10 +116,96 @@ void Show(Context& ctx, const std::string& version) {
              lin["candor_version"].get<std::string>());
 }
 
+enum class Promotion { kApprove, kActivate, kRetire };
+
+void Promote(Context& ctx, const ModelsArgs& args, Promotion what) {
+  auto ws = workspace::Open(workspace::ResolveDir(ctx.workspace));
+  if (!ws.ok()) {
+    ctx.exit_code = Fail(ctx, ws.status());
+    return;
+  }
+  fairness::PromotionRequest req;
+  req.model = args.version;
+  req.now = WallClockNow();
+  req.actor = ledger::DefaultActor();
+  req.approved_by = args.by;
+  req.justification = args.why;
+  core::Result<fairness::PromotionResult> r =
+      what == Promotion::kApprove    ? fairness::ApproveModel(*ws->store, *ws->ledger, ws->config, req)
+      : what == Promotion::kActivate ? fairness::ActivateModel(*ws->store, *ws->ledger, ws->config, req)
+                                     : fairness::RetireModel(*ws->store, *ws->ledger, req);
+  if (!r.ok()) {
+    ctx.exit_code = Fail(ctx, r.status());
+    return;
+  }
+  if (ctx.json) {
+    nlohmann::ordered_json j;
+    j["model"] = r->model;
+    j["target"] = r->target;
+    j["status"] = r->status;
+    j["gate_passed"] = r->gate_passed;
+    j["audited_now"] = r->audited_now;
+    j["approved_by"] = r->approved_by ? nlohmann::ordered_json(*r->approved_by) : nlohmann::ordered_json(nullptr);
+    j["retired"] = r->retired ? nlohmann::ordered_json(*r->retired) : nlohmann::ordered_json(nullptr);
+    PrintOrderedJson(j);
+    return;
+  }
+  const std::string verdict = fmt::format("fairness gate {}{}", r->gate_passed ? "passed" : "failed",
+                                          r->audited_now ? " (audited now)" : "");
+  switch (what) {
+    case Promotion::kApprove:
+      fmt::print("model {} approved by {} ({} at approval); recorded in the ledger\n", r->model,
+                 *r->approved_by, verdict);
+      break;
+    case Promotion::kActivate:
+      fmt::print("model {} is the active model of target {} ({}{})\n", r->model, r->target, verdict,
+                 r->approved_by ? fmt::format(", approved by {}", *r->approved_by) : "");
+      if (r->retired) fmt::print("model {} retired\n", *r->retired);
+      fmt::print("`candor score --target {}` now uses it\n", r->target);
+      break;
+    case Promotion::kRetire:
+      fmt::print("model {} retired\n", r->model);
+      break;
+  }
+}
+
+void Card(Context& ctx, const ModelsArgs& args) {
+  auto ws = workspace::Open(workspace::ResolveDir(ctx.workspace));
+  if (!ws.ok()) {
+    ctx.exit_code = Fail(ctx, ws.status());
+    return;
+  }
+  auto card = fairness::RenderModelCard(*ws->store, args.version);
+  if (!card.ok()) {
+    ctx.exit_code = Fail(ctx, card.status());
+    return;
+  }
+  if (args.out.empty()) {
+    if (ctx.json) {
+      PrintJson({{"model", args.version}, {"markdown", card->markdown}});
+    } else {
+      fmt::print("{}", card->markdown);
+    }
+    return;
+  }
+  if (auto st = fairness::WriteModelCard(*card, args.out); !st.ok()) {
+    ctx.exit_code = Fail(ctx, st);
+    return;
+  }
+  const std::vector<std::string> files = {fmt::format("{}/model-card.html", args.out),
+                                          fmt::format("{}/model-card.md", args.out)};
+  if (ctx.json) {
+    PrintJson({{"model", args.version}, {"files", files}});
+  } else {
+    fmt::print("model card of {} written to {} and {}\n", args.version, files[0], files[1]);
+  }
+}
+
 }  // namespace
 
 void RegisterModels(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("models", "The model registry: list, show, export");
+  auto* cmd = app.add_subcommand(
+      "models", "The model registry: list, show, export, card, approve, activate, retire");
   cmd->require_subcommand(1);
   auto args = std::make_shared<ModelsArgs>();
   cmd->add_subcommand("list", "Every model in creation order")->callback([&ctx] { List(ctx); });
@@ -145,6 +235,23 @@ void RegisterModels(CLI::App& app, Context& ctx) {
     fmt::print("model {} exported to {}/booster.json and {}/model.json\n", args->version, args->out,
                args->out);
   });
+  auto* card = cmd->add_subcommand("card", "The model card (Markdown; --out DIR writes HTML and Markdown)");
+  card->add_option("VERSION", args->version, "The model version")->required();
+  card->add_option("--out", args->out, "Write DIR/model-card.html and DIR/model-card.md");
+  card->callback([&ctx, args] { Card(ctx, *args); });
+  auto* approve = cmd->add_subcommand(
+      "approve", "A named person approves a model, with a justification (recorded with the gate's verdict)");
+  approve->add_option("VERSION", args->version, "The model version")->required();
+  approve->add_option("--by", args->by, "The approver's name")->required();
+  approve->add_option("--why", args->why, "The justification, in the approver's words")->required();
+  approve->callback([&ctx, args] { Promote(ctx, *args, Promotion::kApprove); });
+  auto* activate = cmd->add_subcommand(
+      "activate", "Make a model its target's active model (needs a passed fairness gate or an approval)");
+  activate->add_option("VERSION", args->version, "The model version")->required();
+  activate->callback([&ctx, args] { Promote(ctx, *args, Promotion::kActivate); });
+  auto* retire = cmd->add_subcommand("retire", "Retire a model");
+  retire->add_option("VERSION", args->version, "The model version")->required();
+  retire->callback([&ctx, args] { Promote(ctx, *args, Promotion::kRetire); });
 }
 
 }  // namespace candor::cli

@@ -1,7 +1,8 @@
-// candor train --target T [--as-of TIME]
+// candor train --target T [--as-of TIME] [--reweigh]
 #include <fmt/format.h>
 
 #include "cli/common.h"
+#include "fairness/mitigation.h"
 #include "model/trainer.h"
 #include "workspace/workspace.h"
 
@@ -12,6 +13,7 @@ namespace {
 struct TrainArgs {
   std::string target = "conversion";
   std::string as_of;
+  bool reweigh = false;
 };
 
 }  // namespace
@@ -22,6 +24,9 @@ void RegisterTrain(CLI::App& app, Context& ctx) {
   cmd->add_option("--target", args->target, "The target to predict (default conversion)");
   cmd->add_option("--as-of", args->as_of,
                   "Train as of this time: eligibility and the data used (default: now)");
+  cmd->add_flag("--reweigh", args->reweigh,
+               "Kamiran & Calders reweighing: weights that make the label independent of the "
+               "protected attributes in the train split (read for purpose fairness_audit)");
   cmd->callback([&ctx, args] {
     const core::Instant now = WallClockNow();
     auto as_of = ParseAsOf(args->as_of, now);
@@ -39,7 +44,16 @@ void RegisterTrain(CLI::App& app, Context& ctx) {
     req.as_of = *as_of;
     req.now = args->as_of.empty() ? now : *as_of;
     req.actor = ledger::DefaultActor();
-    Progress progress("train " + args->target);
+    nlohmann::json reweighing;
+    if (args->reweigh) {
+      req.weighting = std::string(fairness::kWeighting);
+      req.weigh = [&](const features::Matrix& train) -> core::Result<std::vector<float>> {
+        CANDOR_ASSIGN_OR_RETURN(auto rw, fairness::ReweighingWeights(*ws->store, ws->config, *as_of, train));
+        reweighing = std::move(rw.summary);
+        return std::move(rw.weights);
+      };
+    }
+    Progress progress(fmt::format("train {}", args->target));
     req.progress = [&](std::string_view m) { progress.Update(m); };
     auto r = model::TrainModel(*ws->store, *ws->ledger, ws->config, req);
     progress.Done();
@@ -60,6 +74,8 @@ void RegisterTrain(CLI::App& app, Context& ctx) {
       j["rows"] = {{"train", r->spec.rows.train}, {"valid", r->spec.rows.valid}, {"test", r->spec.rows.test}};
       j["best_iteration"] = r->spec.training["best_iteration"];
       j["rounds_run"] = r->spec.training["rounds_run"];
+      j["weighting"] = reweighing.is_null() ? nlohmann::ordered_json(nullptr)
+                                            : nlohmann::ordered_json::parse(reweighing.dump());
       j["seconds"] = {{"features", r->seconds_features}, {"train", r->seconds_train}};
       PrintOrderedJson(j);
       return;
@@ -73,6 +89,10 @@ void RegisterTrain(CLI::App& app, Context& ctx) {
                "at top 10% {:.2f}\n",
                m["auc"].get<double>(), m["pr_auc"].get<double>(), m["log_loss"].get<double>(),
                m["brier"].get<double>(), m["ece"].get<double>(), m["lift"][0]["lift"].get<double>());
+    if (!reweighing.is_null()) {
+      fmt::print("weights: Kamiran & Calders reweighing over {} ({} cells)\n",
+                 reweighing.at("grouping").get<std::string>(), reweighing.at("cells").size());
+    }
     fmt::print("It is a candidate: score with `candor score --model {}`.\n", r->version);
   });
 }
