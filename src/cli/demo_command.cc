@@ -6,6 +6,70 @@
 
 namespace candor::cli {
 
+namespace {
+
+std::string Num(const nlohmann::json& v, int digits = 3) {
+  return v.is_number() ? fmt::format("{:.{}f}", v.get<double>(), digits) : "–";
+}
+
+// A group's value in a stored audit: metric of `value` in attribute `attribute`.
+nlohmann::json GroupValue(const nlohmann::json& audit, std::string_view attribute,
+                          std::string_view value, const char* metric) {
+  for (const auto& a : audit.at("attributes")) {
+    if (a.at("attribute") != attribute) continue;
+    for (const auto& g : a.at("groups")) {
+      if (g.at("value") == value) return g.at(metric);
+    }
+  }
+  return nullptr;
+}
+
+void PrintFairness(const workspace::DemoFairnessSummary& f, const std::string& first) {
+  const auto& b = f.before;
+  const auto& a = f.after;
+  fmt::print("\nFairness audit of {} on its test split (protected attributes read for purpose "
+             "fairness_audit only):\n  gate {}",
+             first, b.at("passed").get<bool>() ? "PASSED" : "FAILED");
+  if (!b.at("failures").empty()) {
+    fmt::print(" ({} failed checks), e.g.\n    {}\n", b.at("failures").size(),
+               b.at("failures").at(0).get<std::string>());
+  } else {
+    fmt::print("\n");
+  }
+  for (const auto& p : b.at("proxies")) {
+    if (p.at("flagged").get<bool>()) {
+      fmt::print("  proxy: {} predicts {} (AUC {})\n", p.at("feature").get<std::string>(),
+                 p.at("attribute").get<std::string>(), Num(p.at("auc")));
+    }
+  }
+  fmt::print("\nRetrained with Kamiran & Calders reweighing as {}, audited again. Before and after:\n",
+             f.reweighed.version);
+  fmt::print("  {:<36} {:>14} {:>14}\n", "", first, f.reweighed.version);
+  fmt::print("  {:<36} {:>14} {:>14}\n", "fairness gate", b.at("passed").get<bool>() ? "passed" : "failed",
+             a.at("passed").get<bool>() ? "passed" : "failed");
+  fmt::print("  {:<36} {:>14} {:>14}\n", "failed checks", b.at("failures").size(), a.at("failures").size());
+  fmt::print("  {:<36} {:>14.3f} {:>14.3f}\n",
+             fmt::format("largest |DP difference| ({})", f.attribute), f.gap_before, f.gap_after);
+  for (const auto& g : b.at("attributes")) {
+    if (g.at("attribute") != f.attribute) continue;
+    for (const auto& grp : g.at("groups")) {
+      const std::string v = grp.at("value").get<std::string>();
+      fmt::print("  {:<36} {:>14} {:>14}\n", fmt::format("selection rate {} {}", f.attribute, v),
+                 Num(grp.at("selection_rate")), Num(GroupValue(a, f.attribute, v, "selection_rate")));
+    }
+  }
+  fmt::print("  {:<36} {:>14} {:>14}\n", "AUC (recorded labels)", Num(b.value("auc", nlohmann::json())),
+             Num(a.value("auc", nlohmann::json())));
+  if (b.contains("truth") && a.contains("truth")) {
+    fmt::print("  {:<36} {:>14} {:>14}\n", "AUC (true outcomes, truth.csv)", Num(b.at("truth").at("auc")),
+               Num(a.at("truth").at("auc")));
+  }
+  fmt::print("\nApproved by {} and activated: {}{}\n  “{}”\n", f.approver, f.activated,
+             f.retired.empty() ? "" : fmt::format(" (retired {})", f.retired), f.justification);
+}
+
+}  // namespace
+
 void RegisterDemo(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand(
       "demo", "Recreate a demo workspace (default ./demo-workspace), generate data and ingest it");
@@ -47,6 +111,21 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
                                       {"test", r->trained.spec.rows.test}}}}},
                  {"scores", {{"rows", r->scored.rows}, {"mean_score", r->scored.mean_score},
                              {"file", r->scores_file}}},
+                 {"fairness", {{"attribute", r->fairness.attribute},
+                               {"before", {{"model", r->trained.version},
+                                           {"passed", r->fairness.before.at("passed")},
+                                           {"largest_parity_gap", r->fairness.gap_before},
+                                           {"auc", r->fairness.before.value("auc", nlohmann::json())},
+                                           {"truth_auc", r->fairness.before.contains("truth") ? r->fairness.before.at("truth").at("auc") : nlohmann::json()},
+                                           {"failures", r->fairness.before.at("failures")}}},
+                               {"after", {{"model", r->fairness.reweighed.version},
+                                          {"passed", r->fairness.after.at("passed")},
+                                          {"largest_parity_gap", r->fairness.gap_after},
+                                          {"auc", r->fairness.after.value("auc", nlohmann::json())},
+                                          {"truth_auc", r->fairness.after.contains("truth") ? r->fairness.after.at("truth").at("auc") : nlohmann::json()},
+                                          {"failures", r->fairness.after.at("failures")}}},
+                               {"activated", r->fairness.activated},
+                               {"approved_by", r->fairness.approver}}},
                  {"privacy", {{"withdrawn", r->privacy.withdrawn},
                               {"rows_before", r->privacy.rows_before},
                               {"rows_after", r->privacy.rows_after},
@@ -105,6 +184,7 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
       fmt::print("\n  Auf Deutsch: candor --workspace {} explain --subject {} --model {} --as-of {} --lang de\n",
                  r->dir, sc.explanations.front().subject, t.version, core::FormatDate(g.end));
     }
+    PrintFairness(r->fairness, r->trained.version);
     const auto& pv = r->privacy;
     if (!pv.withdrawn.empty()) {
       fmt::print("\nConsent and data-subject rights:\n");
@@ -120,7 +200,7 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
                  pv.erased, Thousands(pv.erased_events), Thousands(pv.erased_scores));
       fmt::print("  the register: candor --workspace {} dsr list\n", r->dir);
     }
-    fmt::print("\nLedger: {} entries (init, imports, consent changes, models, score batches, requests), signed tree head {}…, verification {}.\n"
+    fmt::print("\nLedger: {} entries (init, imports, consent changes, models, audits, score batches, requests), signed tree head {}…, verification {}.\n"
                "  Check it yourself: candor --workspace {} ledger verify\n",
                r->ledger_size, r->ledger_root.substr(0, 16), r->ledger_verified ? "passed" : "FAILED",
                r->dir);

@@ -112,6 +112,11 @@ core::Result<DemoSummary> RunDemo(const DemoOptions& options, const DemoProgress
     if (progress) progress(fmt::format("score: {}", m), 0, 0);
   };
   CANDOR_ASSIGN_OR_RETURN(summary.scored, model::ScoreSubjects(*ws.store, *ws.ledger, ws.config, score));
+  CANDOR_RETURN_IF_ERROR(RunDemoFairness(ws, summary.trained.version, summary.generated.end, now,
+                                         (dir / "data" / "truth.csv").string(), summary.fairness,
+                                         [&](std::string_view m) {
+                                           if (progress) progress(m, 0, 0);
+                                         }));
   if (progress) progress("consent and data-subject requests", 0, 0);
   CANDOR_RETURN_IF_ERROR(internal::RunPrivacySteps(ws, options, summary.generated.end, now, summary));
   CANDOR_ASSIGN_OR_RETURN(ledger::SignedHead head, ws.ledger->Head());

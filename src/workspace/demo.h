@@ -5,9 +5,10 @@
 // ingests every file in dependency order, trains the conversion model as of the
 // end of the generated period, scores every eligible subject with it (writing
 // DIR/scores.csv with contributions and reasons) and keeps the explanations of
-// the three highest scores; then the first of the three withdraws consent and
-// leaves the next scoring run, the second's data is exported beside the
-// workspace (DIR-export/) and the third is erased.
+// the three highest scores; then the fairness step (demo_fairness.h): audit,
+// reweighed retraining, audit, approval and activation; then the first of the
+// three withdraws consent and leaves the next scoring run, the second's data is
+// exported beside the workspace (DIR-export/) and the third is erased.
 //
 // Thread safety: one demo at a time per directory.
 #pragma once
@@ -23,6 +24,7 @@
 #include "model/scorer.h"
 #include "model/trainer.h"
 #include "synth/generator.h"
+#include "workspace/demo_fairness.h"
 
 namespace candor::workspace {
 
@@ -57,6 +59,9 @@ struct DemoSummary {
                                   // with the explanations of the three highest scores
   std::string scores_file;
   DemoPrivacy privacy;  // withdrawal and rescoring, an export, an erasure
+  // The fairness step (demo_fairness.h): audit, reweighed retraining, audit,
+  // approval and activation of the better model.
+  DemoFairnessSummary fairness;
   double seconds = 0;
 };
 

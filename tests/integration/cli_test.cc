@@ -210,11 +210,14 @@ TEST(DemoTest, RecreatesItsWorkspaceImportsEverythingAndVerifiesTheLedger) {
     EXPECT_EQ(j["subjects"], 499);  // one was erased
     ASSERT_EQ(j["ingested"].size(), 6u);
     // init, one entry per consent change, six imports, the model, one score batch,
+    // the fairness step (audit, reweighed model, audit, approval, activation),
     // then the withdrawal, the second scoring run, the export (request and
     // export) and the erasure (request and erasure).
     ASSERT_EQ(j["ingested"][3]["kind"], "consents");
     const int consents = j["ingested"][3]["inserted"];
-    EXPECT_EQ(j["ledger"]["size"].get<int>(), 1 + consents + 6 + 1 + 1 + 1 + 1 + 2 + 2);
+    EXPECT_EQ(j["ledger"]["size"].get<int>(), 1 + consents + 6 + 1 + 1 + 5 + 1 + 1 + 2 + 2);
+    EXPECT_FALSE(j["fairness"]["activated"].get<std::string>().empty());
+    EXPECT_FALSE(j["fairness"]["approved_by"].get<std::string>().empty());
     const auto& pv = j["privacy"];
     EXPECT_EQ(pv["rows_after"].get<int>(), pv["rows_before"].get<int>() - 1);
     EXPECT_EQ(pv["withdrawn_refused"], true);
