@@ -86,16 +86,22 @@ void Run(Context& ctx, const AuditArgs& args) {
   }
   nlohmann::json j;
   bool passed = false;
+  std::string recorded_in;  // the workspace whose ledger holds a predictions audit
   if (!args.predictions.empty()) {
     if (!args.truth.empty()) {
       ctx.exit_code = Fail(ctx, core::InvalidArgument("--truth applies to --model"));
       return;
     }
-    // A workspace is optional: its [fairness] settings apply when there is one.
+    // A workspace is optional: when there is one, its [fairness] settings apply
+    // and the audit goes to its ledger.
+    // Only "no workspace here" is tolerated; a workspace that fails to open is an error.
     core::FairnessConfig config;
-    if (auto ws = workspace::Open(workspace::ResolveDir(ctx.workspace)); ws.ok()) {
-      config = ws->config.fairness;
+    auto ws = workspace::Open(workspace::ResolveDir(ctx.workspace));
+    if (!ws.ok() && ws.status().code() != core::StatusCode::kNotFound) {
+      ctx.exit_code = Fail(ctx, ws.status());
+      return;
     }
+    if (ws.ok()) config = ws->config.fairness;
     fairness::PredictionsAuditRequest req;
     req.file = args.predictions;
     req.protected_columns = args.protected_columns;
@@ -107,6 +113,15 @@ void Run(Context& ctx, const AuditArgs& args) {
       return;
     }
     j = std::move(*r);
+    if (ws.ok()) {
+      auto recorded = fairness::RecordPredictionsAudit(*ws->store, *ws->ledger, req, j, WallClockNow(),
+                                                       ledger::DefaultActor());
+      if (!recorded.ok()) {
+        ctx.exit_code = Fail(ctx, recorded.status());
+        return;
+      }
+      recorded_in = workspace::ResolveDir(ctx.workspace);
+    }
   } else {
     if (!args.protected_columns.empty() || args.threshold || !args.references.empty()) {
       ctx.exit_code = Fail(ctx, core::InvalidArgument(
@@ -147,6 +162,7 @@ void Run(Context& ctx, const AuditArgs& args) {
     PrintJson(j);
   } else {
     PrintAudit(j);
+    if (!recorded_in.empty()) fmt::print("\nRecorded in the ledger of the workspace {}.\n", recorded_in);
   }
   if (!passed) {
     if (!ctx.json) {

@@ -31,8 +31,16 @@ void PrintFairness(const workspace::DemoFairnessSummary& f, const std::string& f
              "fairness_audit only):\n  gate {}",
              first, b.at("passed").get<bool>() ? "PASSED" : "FAILED");
   if (!b.at("failures").empty()) {
-    fmt::print(" ({} failed checks), e.g.\n    {}\n", b.at("failures").size(),
-               b.at("failures").at(0).get<std::string>());
+    // Show the demographic-parity failure of the attribute with the largest gap.
+    std::string shown = b.at("failures").at(0).get<std::string>();
+    for (const auto& failure : b.at("failures")) {
+      const std::string text = failure.get<std::string>();
+      if (text.rfind(f.attribute + " ", 0) == 0 && text.find("demographic parity") != std::string::npos) {
+        shown = text;
+        break;
+      }
+    }
+    fmt::print(" ({} failed checks), e.g.\n    {}\n", b.at("failures").size(), shown);
   } else {
     fmt::print("\n");
   }

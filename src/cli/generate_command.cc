@@ -1,5 +1,6 @@
 // candor generate --out DIR [--contacts N] [--accounts N] [--days N] [--end DATE]
 //                 [--seed S] [--drift X --from DATE]
+//                 [--bias-band BAND] [--bias-record P] [--proxy-strength S]
 #include <fmt/format.h>
 
 #include "cli/common.h"
@@ -26,6 +27,12 @@ void RegisterGenerate(CLI::App& app, Context& ctx) {
   cmd->add_option("--seed", o.seed, "Seed (default 1)");
   cmd->add_option("--drift", o.drift, "Drift strength in [0, 1] from --from on");
   cmd->add_option("--from", args->from, "Start of the drifted period (DATE)");
+  cmd->add_option("--bias-band", o.bias.age_band,
+                  "Age band whose true conversions are under-recorded (default 55+; \"\" for none)");
+  cmd->add_option("--bias-record", o.bias.record_probability,
+                  "Probability that a true conversion of that band is recorded (default 0.7)");
+  cmd->add_option("--proxy-strength", o.bias.proxy_strength,
+                  "Strength of the careers-visits proxy for age, in [0, 5] (default 1)");
   cmd->callback([&ctx, args] {
     auto& opt = args->options;
     if (!args->end.empty()) {

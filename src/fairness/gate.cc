@@ -38,9 +38,15 @@ std::string Gap(const ComparisonReport& c, double bound, double confidence) {
   if (!e.ci) return fmt::format("{:.3g} with no interval (no resample defined it)", *e.value);
   const std::string shown = fmt::format("{:.3g} ({:g} % CI {:.3g}–{:.3g})", *e.value,
                                         confidence * 100, e.ci->lo, e.ci->hi);
-  if (!c.ratio) return fmt::format("{} outside ±{:g}", shown, bound);
-  if (*e.value < bound || e.ci->lo < bound) return fmt::format("{} < {:g}", shown, bound);
-  return fmt::format("{} > {:.3g} (1/{:g})", shown, 1 / bound, bound);
+  // Say whether the value itself fails, or only its interval reaches the failing side.
+  if (!c.ratio) {
+    if (std::abs(*e.value) > bound) return fmt::format("{} outside ±{:g}", shown, bound);
+    return fmt::format("{}: the interval reaches outside ±{:g}", shown, bound);
+  }
+  if (*e.value < bound) return fmt::format("{} < {:g}", shown, bound);
+  if (*e.value > 1 / bound) return fmt::format("{} > {:.3g} (1/{:g})", shown, 1 / bound, bound);
+  if (e.ci->lo < bound) return fmt::format("{}: the interval reaches below {:g}", shown, bound);
+  return fmt::format("{}: the interval reaches above {:.3g} (1/{:g})", shown, 1 / bound, bound);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <map>
 
@@ -375,6 +376,32 @@ core::Result<nlohmann::json> AuditPredictions(const core::FairnessConfig& config
   j["gate"] = gate;
   if (report_out) *report_out = std::move(report);
   return j;
+}
+
+core::Result<std::string> RecordPredictionsAudit(store::Store& store, ledger::Ledger& ledger,
+                                                 const PredictionsAuditRequest& req,
+                                                 const nlohmann::json& report, core::Instant now,
+                                                 const std::string& actor) {
+  CANDOR_ASSIGN_OR_RETURN(ledger::Hash file_hash, ledger::Sha256OfFile(req.file));
+  const std::string report_sha256 = Sha256Hex(report.dump());
+  CANDOR_ASSIGN_OR_RETURN(auto tx, store.BeginWrite());
+  ledger::EntryInput entry;
+  entry.type = "audit";
+  entry.time = now;
+  entry.actor = actor;
+  entry.payload = {{"source", "predictions"},
+                   {"file", std::filesystem::path(req.file).filename().string()},
+                   {"file_sha256", ledger::ToHex(file_hash)},
+                   {"protected", req.protected_columns},
+                   {"passed", report.at("passed")},
+                   {"failures", report.at("failures")},
+                   {"threshold", report.at("threshold")},
+                   {"rows", report.at("rows")},
+                   {"report_sha256", report_sha256}};
+  CANDOR_RETURN_IF_ERROR(ledger.Append(entry).status());
+  CANDOR_RETURN_IF_ERROR(ledger.SignHead().status());
+  CANDOR_RETURN_IF_ERROR(tx->Commit());
+  return report_sha256;
 }
 
 }  // namespace candor::fairness

@@ -89,4 +89,15 @@ core::Result<nlohmann::json> AuditPredictions(const core::FairnessConfig& config
                                               const PredictionsAuditRequest& request,
                                               AuditReport* report_out = nullptr);
 
+// Records an audit of external predictions in a workspace's ledger: one "audit"
+// entry (no model) with source "predictions", the file's name (not its directory)
+// and SHA-256, the protected columns, passed, failures, threshold, rows and the
+// SHA-256 of `report` (the JSON AuditPredictions returned, as dumped), then signs
+// the head, in one store transaction. Returns that report SHA-256.
+// Errors: Unavailable (the file cannot be read again), the store's and the ledger's.
+core::Result<std::string> RecordPredictionsAudit(store::Store& store, ledger::Ledger& ledger,
+                                                 const PredictionsAuditRequest& request,
+                                                 const nlohmann::json& report, core::Instant now,
+                                                 const std::string& actor);
+
 }  // namespace candor::fairness

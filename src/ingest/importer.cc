@@ -1,7 +1,6 @@
 #include "ingest/importer.h"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include <cerrno>
 #include <chrono>
@@ -11,6 +10,7 @@
 #include <future>
 
 #include "ingest/values.h"
+#include "ledger/merkle.h"
 
 namespace candor::ingest {
 
@@ -24,21 +24,8 @@ constexpr std::string_view kKindNames[] = {"accounts", "contacts", "events",  "c
 
 
 Result<std::string> Sha256OfFile(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return core::Unavailable(fmt::format("cannot read the file: {}", std::strerror(errno)));
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  std::vector<unsigned char> buf(std::size_t{1} << 20);
-  std::size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) EVP_DigestUpdate(ctx, buf.data(), n);
-  bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx, md, &len);
-  EVP_MD_CTX_free(ctx);
-  if (failed) return core::Unavailable("read error");
-  return core::ToHex(md, len);
+  CANDOR_ASSIGN_OR_RETURN(ledger::Hash h, ledger::Sha256OfFile(path));
+  return ledger::ToHex(h);
 }
 
 }  // namespace

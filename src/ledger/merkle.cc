@@ -8,6 +8,8 @@
 #include <bit>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <cerrno>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -141,6 +143,23 @@ std::size_t InclusionProofLength(std::uint64_t index, std::uint64_t size) {
 // --- Hashing -----------------------------------------------------------------
 
 Hash Sha256(std::span<const std::uint8_t> data) { return Digest(data); }
+
+Result<Hash> Sha256OfFile(const std::string& path) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) return core::Unavailable(fmt::format("cannot read the file: {}", std::strerror(errno)));
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) std::abort();
+  std::vector<unsigned char> buf(std::size_t{1} << 20);
+  std::size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), f.get())) > 0) {
+    if (EVP_DigestUpdate(ctx.get(), buf.data(), n) != 1) std::abort();
+  }
+  if (std::ferror(f.get()) != 0) return core::Unavailable("read error");
+  Hash out{};
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(ctx.get(), out.data(), &len) != 1 || len != out.size()) std::abort();
+  return out;
+}
 
 Hash LeafHash(std::span<const std::uint8_t> entry) {
   const std::uint8_t prefix = kLeafPrefix;

@@ -49,6 +49,11 @@ using Hash = std::array<std::uint8_t, 32>;
 // SHA-256 of `data`.
 Hash Sha256(std::span<const std::uint8_t> data);
 
+// SHA-256 of the bytes of the file at `path`, read in 1 MiB blocks (a file's
+// fingerprint in ledger payloads). Unavailable "cannot read the file: REASON" when
+// it cannot be opened, "read error" when reading fails.
+core::Result<Hash> Sha256OfFile(const std::string& path);
+
 // The leaf hash of one log entry: SHA-256(0x00 || entry).
 Hash LeafHash(std::span<const std::uint8_t> entry);
 Hash LeafHash(std::string_view entry);

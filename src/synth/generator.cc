@@ -121,19 +121,25 @@ core::Status ValidateOptions(const GeneratorOptions& o) {
                                              core::FormatTimestamp(o.end)));
   }
   const BiasParameters& b = o.bias;
-  if (!(b.record_probability >= 0 && b.record_probability <= 1) ||
-      !(b.other_record_probability >= 0 && b.other_record_probability <= 1)) {
-    return core::InvalidArgument("bias: record probabilities must be in [0, 1]");
+  if (!(b.record_probability >= 0 && b.record_probability <= 1)) {
+    return core::InvalidArgument(
+        fmt::format("--bias-record must be a probability in [0, 1], got {}", b.record_probability));
+  }
+  if (!(b.other_record_probability >= 0 && b.other_record_probability <= 1)) {
+    return core::InvalidArgument(fmt::format(
+        "bias.other_record_probability must be in [0, 1], got {}", b.other_record_probability));
   }
   if (!(b.proxy_strength >= 0 && b.proxy_strength <= 5)) {
-    return core::InvalidArgument("bias: proxy strength must be in [0, 5]");
+    return core::InvalidArgument(
+        fmt::format("--proxy-strength must be in [0, 5], got {}", b.proxy_strength));
   }
   if (!b.age_band.empty()) {
     bool known = false;
     for (std::string_view band : AgeBands()) known = known || band == b.age_band;
     if (!known) {
-      return core::InvalidArgument(
-          "bias: age band must be one of 18-24, 25-34, 35-44, 45-54, 55+ (or empty)");
+      return core::InvalidArgument(fmt::format(
+          "--bias-band must be one of 18-24, 25-34, 35-44, 45-54, 55+ (or \"\" for no bias), got {}",
+          b.age_band));
     }
   }
   return core::Status::Ok();

@@ -65,12 +65,13 @@ struct BiasParameters {
   // Age band whose true conversions are under-recorded in outcomes.csv ("" for
   // no bias). Default: "55+".
   std::string age_band = "55+";
-  // Probability that a true conversion of that band is recorded. Default: 0.7.
-  double record_probability = 0.7;
+  // Probability that a true conversion of that band is recorded. Default: 0.3
+  // (sales followed that band up far less; docs/GENERATOR.md explains the value).
+  double record_probability = 0.3;
   // Probability that a true conversion of anyone else is recorded. Default: 1.
   double other_record_probability = 1.0;
-  // Strength of the proxy: careers-page visits per 90 days are 3, 2.5, 2, 1.6
-  // and 0.1 from "18-24" to "55+" at 1, equal (2) at 0, and the ratios to 2
+  // Strength of the proxy: careers-page visits per 90 days are 6, 5, 4, 3.2
+  // and 0.1 from "18-24" to "55+" at 1, equal (4) at 0, and the ratios to 2
   // are raised to this power in general (src/synth/model.h). Default: 1.
   double proxy_strength = 1.0;
 };

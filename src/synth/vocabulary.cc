@@ -68,16 +68,20 @@ constexpr Industry kIndustries[] = {
     {"public_sector", 0.10, -0.20, 90'000, {"Verwaltung", "Agency", "Institute"}},
 };
 
+// Seniority carries no intent: age correlates with seniority, so any intent step
+// would make the true conversion rate differ by age band, and the audit could not
+// tell that gap from the injected bias. With none, age is independent of the true
+// outcome and every age gap in selection comes from the bias (docs/GENERATOR.md).
 //                        name       weight intent   18-24 25-34 35-44 45-54 55+
 constexpr Seniority kSeniorities[] = {
-    {"intern", 0.04, -0.50, {0.80, 0.18, 0.02, 0.00, 0.00}},
-    {"junior", 0.16, -0.10, {0.40, 0.48, 0.09, 0.03, 0.00}},
+    {"intern", 0.04, 0.00, {0.80, 0.18, 0.02, 0.00, 0.00}},
+    {"junior", 0.16, 0.00, {0.40, 0.48, 0.09, 0.03, 0.00}},
     {"mid", 0.30, 0.00, {0.06, 0.46, 0.30, 0.14, 0.04}},
-    {"senior", 0.20, 0.05, {0.01, 0.30, 0.38, 0.22, 0.09}},
-    {"manager", 0.15, 0.10, {0.00, 0.20, 0.40, 0.28, 0.12}},
-    {"director", 0.08, 0.08, {0.00, 0.05, 0.25, 0.30, 0.40}},
-    {"vp", 0.04, 0.08, {0.00, 0.02, 0.18, 0.30, 0.50}},
-    {"c_level", 0.03, 0.05, {0.00, 0.02, 0.15, 0.28, 0.55}},
+    {"senior", 0.20, 0.00, {0.01, 0.30, 0.38, 0.22, 0.09}},
+    {"manager", 0.15, 0.00, {0.00, 0.20, 0.40, 0.28, 0.12}},
+    {"director", 0.08, 0.00, {0.00, 0.05, 0.25, 0.30, 0.40}},
+    {"vp", 0.04, 0.00, {0.00, 0.02, 0.18, 0.30, 0.50}},
+    {"c_level", 0.03, 0.00, {0.00, 0.02, 0.15, 0.28, 0.55}},
 };
 
 constexpr Department kDepartments[] = {

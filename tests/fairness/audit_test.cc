@@ -84,6 +84,24 @@ TEST(AuditTest, FlagsADemographicParityGapWithItsInterval) {
                                     "0\\.[0-9]+–0\\.[0-9]+\\) < 0\\.8"));
 }
 
+TEST(AuditTest, SaysWhenOnlyTheIntervalReachesTheFailingSide) {
+  // B is selected at 0.87 of A's rate: the value passes the four-fifths rule, but on
+  // 2,000 rows its interval reaches below 0.8, so the comparison fails, and says so.
+  Population p = Make(2000, 0.87, 0, 5);
+  AuditData data{p.y, {}, p.score, {}, p.attributes, {}};
+  auto report = RunAudit(data, Fast());
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  const ComparisonReport* dpr = Find(*report, "group", "B", "demographic_parity_ratio");
+  ASSERT_NE(dpr, nullptr);
+  ASSERT_TRUE(dpr->estimate.value && dpr->estimate.ci);
+  ASSERT_GE(*dpr->estimate.value, 0.8);
+  ASSERT_LT(dpr->estimate.ci->lo, 0.8);
+  EXPECT_EQ(dpr->passed, false);
+  EXPECT_THAT(report->failures,
+              testing::Contains(testing::AllOf(testing::StartsWith("group B vs A: demographic parity ratio"),
+                                               HasSubstr(": the interval reaches below 0.8"))));
+}
+
 TEST(AuditTest, PassesAFairModelOnEnoughData) {
   Population p = Make(20000, 1.0, 0, 2);
   AuditData data{p.y, {}, p.score, {}, p.attributes, {}};

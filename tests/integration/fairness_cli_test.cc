@@ -95,8 +95,13 @@ TEST(FairnessCliTest, AuditMitigateApproveActivateAndDocument) {
   ExpectDocumentedShape(before);
   EXPECT_FALSE(before.at("passed").get<bool>());
   EXPECT_TRUE(before.at("data_unchanged").get<bool>());
+  // The injected bias under-records the conversions of 55+: the model learns it, and
+  // the four-fifths rule catches the band's selection rate.
   bool age_failure = false;
-  for (const auto& f : before.at("failures")) age_failure |= f.get<std::string>().rfind("age_band ", 0) == 0;
+  for (const auto& f : before.at("failures")) {
+    const std::string text = f.get<std::string>();
+    age_failure |= text.rfind("age_band 55+ vs ", 0) == 0 && text.find("demographic parity ratio") != std::string::npos;
+  }
   EXPECT_TRUE(age_failure) << before.at("failures").dump();
   bool careers = false;
   for (const auto& p : before.at("proxies")) {
@@ -114,11 +119,8 @@ TEST(FairnessCliTest, AuditMitigateApproveActivateAndDocument) {
   EXPECT_THAT(act1.err, HasSubstr("failed the fairness gate"));
   EXPECT_THAT(act1.err, HasSubstr("candor models approve conversion-1"));
 
-  // 3. Reweighing (Kamiran & Calders) at an AUC cost against the truth of at most
-  //    0.01. The issue also asks that it halve the age_band demographic-parity gap;
-  //    on this data it does not (measured 0.0233 → 0.0235, docs/FAIRNESS.md): the
-  //    unmitigated model does not under-select 55+, because 55+ contacts are more
-  //    senior. That criterion stays open; the numbers are printed below.
+  // 3. Reweighing (Kamiran & Calders) narrows the largest age_band demographic-
+  //    parity gap by at least half, at an AUC cost against the truth of at most 0.01.
   auto t2 = w.Run({"--json", "train", "--target", "conversion", "--as-of", kAsOf, "--reweigh"});
   ASSERT_EQ(t2.exit_code, 0) << t2.err;
   const auto trained = Json(t2);
@@ -140,6 +142,8 @@ TEST(FairnessCliTest, AuditMitigateApproveActivateAndDocument) {
               after.at("threshold").get<double>());
   for (const auto& f : after.at("failures")) std::printf("  after: %s\n", f.get<std::string>().c_str());
   EXPECT_GE(auc_after, auc_before - 0.01);
+  EXPECT_GT(gap_before, 0.05);  // the gap the injected bias leaves, not noise
+  EXPECT_LE(gap_after, gap_before / 2);
 
   // 4. A named approval, then activation: the score command uses the active model.
   auto ap = w.Run({"--json", "models", "approve", "conversion-2", "--by", "Dana Weber",
@@ -192,6 +196,52 @@ TEST(FairnessCliTest, AuditMitigateApproveActivateAndDocument) {
   auto bad = w.Run({"audit", "--predictions", preds.string(), "--protected", "age"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.err, HasSubstr(fmt::format("{}:3:3: score: must be a finite number", preds.string())));
+  // A good file, audited inside the workspace, goes to its ledger with the file's hash.
+  const fs::path good = w.root / "crm-scores.csv";
+  {
+    std::ofstream out(good);
+    out << "y_true,score,age\n";
+    for (int i = 0; i < 400; ++i) {
+      const bool old = i % 2 == 0;
+      out << (i % 5 == 0 ? 1 : 0) << ',' << (old ? i % 7 : 10 + i % 13) << ',' << (old ? "old" : "young") << '\n';
+    }
+  }
+  auto ext = w.Run({"--json", "audit", "--predictions", good.string(), "--protected", "age"});
+  ASSERT_EQ(ext.exit_code, 3) << ext.err;  // "old" is never selected
+  EXPECT_EQ(Json(ext).at("rows"), 400);
+  const fs::path exported2 = w.root / "ledger2";
+  ASSERT_EQ(w.Run({"ledger", "export", "--out", exported2.string()}).exit_code, 0);
+  // The last payload is that audit's: the file's name (not its directory) and hash.
+  const std::string payloads2 = ReadFile(exported2 / "payloads.ndjson");
+  const std::size_t last_line = payloads2.rfind('\n', payloads2.size() - 2);
+  const auto last = nlohmann::json::parse(payloads2.substr(last_line == std::string::npos ? 0 : last_line + 1));
+  EXPECT_EQ(last.at("source"), "predictions");
+  EXPECT_EQ(last.at("file"), "crm-scores.csv");
+  EXPECT_EQ(last.at("file_sha256").get<std::string>().size(), 64u);
+  EXPECT_EQ(last.at("rows"), 400);
+  EXPECT_EQ(last.at("passed"), false);
+
+  // 9. Per-group thresholds (post-processing), when switched on: every group gets its own
+  //    threshold for the top 20 %, the report carries the legal caveat, the ledger an entry.
+  const fs::path toml = w.ws / "candor.toml";
+  std::string config = ReadFile(toml);
+  const std::string off = "per_group_thresholds = false";
+  ASSERT_NE(config.find(off), std::string::npos);
+  config.replace(config.find(off), off.size(), "per_group_thresholds = true");
+  std::ofstream(toml) << config;
+  auto pg = w.Run({"--json", "audit", "--model", "conversion-2"});
+  ASSERT_TRUE(pg.exit_code == 0 || pg.exit_code == 3) << pg.err;
+  const auto thresholds = Json(pg).at("per_group_thresholds");
+  EXPECT_THAT(thresholds.at("caveat").get<std::string>(), HasSubstr("protected attribute at decision time"));
+  ASSERT_GE(thresholds.at("thresholds").size(), 2u);
+  for (const auto& t : thresholds.at("thresholds")) {
+    EXPECT_NEAR(t.at("selection_rate").get<double>(), 0.2, 0.05) << t.dump();
+  }
+  const fs::path exported3 = w.root / "ledger3";
+  ASSERT_EQ(w.Run({"ledger", "export", "--out", exported3.string()}).exit_code, 0);
+  const bool recorded = ReadFile(exported3 / "entries.ndjson").find("\"type\":\"fairness.per_group_thresholds\"") != std::string::npos;
+  EXPECT_TRUE(recorded);
+  ASSERT_EQ(w.Run({"ledger", "verify"}).exit_code, 0);
 
   fs::remove_all(w.root);
 }

@@ -75,9 +75,11 @@ TEST(ValidateOptionsTest, NamesTheFlag) {
             "--from must lie inside the period [2025-11-01T00:00:00Z, 2026-11-01T00:00:00Z)");
   EXPECT_THAT(message([](auto& o) { o.drift_from = o.end - 400 * kDay; }),
               HasSubstr("--from must lie inside the period"));
-  EXPECT_THAT(message([](auto& o) { o.bias.record_probability = 1.2; }),
-              HasSubstr("record probabilities must be in [0, 1]"));
-  EXPECT_THAT(message([](auto& o) { o.bias.age_band = "60+"; }), HasSubstr("age band must be"));
+  EXPECT_EQ(message([](auto& o) { o.bias.record_probability = 1.2; }),
+            "--bias-record must be a probability in [0, 1], got 1.2");
+  EXPECT_EQ(message([](auto& o) { o.bias.proxy_strength = -1; }), "--proxy-strength must be in [0, 5], got -1");
+  EXPECT_EQ(message([](auto& o) { o.bias.age_band = "60+"; }),
+            "--bias-band must be one of 18-24, 25-34, 35-44, 45-54, 55+ (or \"\" for no bias), got 60+");
 }
 
 TEST(ValidateOptionsTest, FromWithoutDriftIsAllowed) {
