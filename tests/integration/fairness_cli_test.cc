@@ -11,6 +11,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "integration/cli_helpers.h"
 
@@ -167,6 +168,27 @@ TEST(FairnessCliTest, AuditMitigateApproveActivateAndDocument) {
   EXPECT_EQ(list.at("models").at(1).at("status"), "retired");
   ASSERT_EQ(w.Run({"models", "retire", "conversion-1"}).exit_code, 0);
   EXPECT_EQ(w.Run({"score", "--as-of", kAsOf}).exit_code, 3);
+
+  // 5b. Activation runs the audit when the model has none: churn-1 was never audited.
+  auto tc = w.Run({"--json", "train", "--target", "churn", "--as-of", kAsOf});
+  ASSERT_EQ(tc.exit_code, 0) << tc.err;
+  const std::string churn = Json(tc).at("model").get<std::string>();
+  auto actc = w.Run({"--json", "models", "activate", churn});
+  ASSERT_TRUE(actc.exit_code == 0 || actc.exit_code == 3) << actc.err;
+  if (actc.exit_code == 3) {
+    EXPECT_THAT(actc.err, HasSubstr("candor models approve " + churn));
+  }
+  {
+    const fs::path exported0 = w.root / "ledger0";
+    ASSERT_EQ(w.Run({"ledger", "export", "--out", exported0.string()}).exit_code, 0);
+    std::istringstream lines(ReadFile(exported0 / "entries.ndjson"));
+    int churn_audits = 0;
+    for (std::string line; std::getline(lines, line);) {
+      const auto e = nlohmann::json::parse(line);
+      if (e.at("type") == "audit" && e.at("model") == churn) ++churn_audits;
+    }
+    EXPECT_EQ(churn_audits, 1);
+  }
 
   // 6. The model card, in HTML and Markdown.
   const fs::path card = w.root / "card";
