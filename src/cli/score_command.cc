@@ -59,13 +59,12 @@ core::Result<model::ScoreReport> Run(Context& ctx, const ScoreArgs& a, bool one,
   return r;
 }
 
-std::string Signed(double v) { return fmt::format("{:+.3f}", v); }
-
 void PrintExplanation(const model::Explanation& e, const model::ScoreReport& r, std::string_view lang) {
   const bool de = lang == "de";
-  fmt::print("{} {} · {} {} · {} {:.1f} ({} {:.3f})\n", de ? "Person" : "Subject", e.subject,
-             de ? "Modell" : "model", r.model, de ? "Wert" : "score", e.score,
-             de ? "Wahrscheinlichkeit" : "probability", e.probability);
+  auto num = [lang](double v, int decimals) { return model::FormatDecimal(v, decimals, lang); };
+  fmt::print("{} {} · {} {} · {} {} ({} {})\n", de ? "Person" : "Subject", e.subject,
+             de ? "Modell" : "model", r.model, de ? "Wert" : "score", num(e.score, 1),
+             de ? "Wahrscheinlichkeit" : "probability", num(e.probability, 3));
   bool up = false, down = false;
   for (const model::Reason& x : e.reasons) {
     if (x.contribution > 0 && !up) {
@@ -76,7 +75,7 @@ void PrintExplanation(const model::Explanation& e, const model::ScoreReport& r, 
       fmt::print("{}\n", de ? "Was den Wert senkt:" : "What lowers the score:");
       down = true;
     }
-    fmt::print("  {}  {}\n", Signed(x.contribution), x.text(lang));
+    fmt::print("  {}  {}\n", model::FormatDecimal(x.contribution, 3, lang, true), x.text(lang));
   }
   if (e.suggestion) {
     fmt::print("{} {}\n", de ? "Vorschlag:" : "Suggested next step:", e.suggestion->text(lang));
@@ -85,9 +84,10 @@ void PrintExplanation(const model::Explanation& e, const model::ScoreReport& r, 
                           : "No single change to an actionable feature raises the score.");
   }
   double bias = e.contributions.back().second;
-  fmt::print("{} {:.4f} = {} {:.4f} + {} {:.4f}\n",
+  fmt::print("{} {} = {} {} + {} {}\n",
              de ? "Beiträge (Log-Odds) ergeben den Rohwert" : "Contributions (log-odds) sum to the margin",
-             e.margin, de ? "Basis" : "bias", bias, de ? "Merkmale" : "features", e.margin - bias);
+             num(e.margin, 4), de ? "Basis" : "bias", num(bias, 4), de ? "Merkmale" : "features",
+             num(e.margin - bias, 4));
 }
 
 nlohmann::ordered_json ExplanationJson(const model::Explanation& e, const model::ScoreReport& r,

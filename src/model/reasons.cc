@@ -215,4 +215,8 @@ std::optional<Suggestion> ChangeFinder::Best(const float* row, double margin,
   return best;
 }
 
+std::string FormatDecimal(double v, int decimals, std::string_view lang, bool sign) {
+  return Localize(sign ? fmt::format("{:+.{}f}", v, decimals) : fmt::format("{:.{}f}", v, decimals), lang);
+}
+
 }  // namespace candor::model

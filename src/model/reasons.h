@@ -57,6 +57,10 @@ std::vector<Reason> TopReasons(const ModelSpec& spec, const float* row, const do
 // "unknown"; German: "0,33", "unbekannt").
 std::string DescribeValue(const FeatureSpec& feature, float value, std::string_view lang);
 
+// `v` with `decimals` digits after the separator, a decimal comma in German
+// ("0,010"), a leading sign when `sign` ("+0,125", "-1,500").
+std::string FormatDecimal(double v, int decimals, std::string_view lang, bool sign = false);
+
 // Stored form of reasons: [{"feature","contribution","text":{"en","de"}}, ...].
 nlohmann::json ReasonsToJson(const std::vector<Reason>& reasons);
 

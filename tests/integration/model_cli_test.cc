@@ -219,6 +219,10 @@ class ModelCliTest : public ::testing::Test {
                       "--lang", "de"});
     ASSERT_EQ(de.exit_code, 0) << de.err;
     EXPECT_THAT(de.out, HasSubstr("den Wert"));
+    // Numbers in German take a decimal comma, the probability and margin lines too.
+    EXPECT_THAT(de.out, ::testing::ContainsRegex("Wahrscheinlichkeit [0-9]+,[0-9]{3}\\)"));
+    EXPECT_THAT(de.out, ::testing::ContainsRegex("Rohwert -?[0-9]+,[0-9]{4} = Basis"));
+    EXPECT_THAT(en.out, ::testing::ContainsRegex("probability [0-9]+\\.[0-9]{3}\\)"));
     auto j = Json(Candor({"--json", "explain", "--subject", subject, "--model", "conversion-1",
                           "--as-of", kAsOf}));
     EXPECT_EQ(j["subject"], subject);
