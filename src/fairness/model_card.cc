@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <vector>
+
+#include "core/files.h"
 
 namespace candor::fairness {
 
@@ -90,26 +90,6 @@ class Doc {
   }
   std::string md_, html_;
 };
-
-core::Status WriteAtomically(const std::filesystem::path& path, std::string_view text) {
-  const std::string tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      return core::Unavailable(fmt::format("cannot write {}", tmp));
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    return core::Unavailable(fmt::format("cannot write {}: {}", path.string(), ec.message()));
-  }
-  return core::Status::Ok();
-}
 
 void Fairness(Doc& d, const json& f, const std::string& version) {
   d.H2("Ethical considerations: fairness");
@@ -304,8 +284,8 @@ core::Status WriteModelCard(const ModelCard& card, const std::string& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return core::Unavailable(fmt::format("cannot create {}: {}", dir, ec.message()));
-  CANDOR_RETURN_IF_ERROR(WriteAtomically(fs::path(dir) / "model-card.html", card.html));
-  return WriteAtomically(fs::path(dir) / "model-card.md", card.markdown);
+  CANDOR_RETURN_IF_ERROR(core::WriteFileAtomically(fs::path(dir) / "model-card.html", card.html));
+  return core::WriteFileAtomically(fs::path(dir) / "model-card.md", card.markdown);
 }
 
 }  // namespace candor::fairness

@@ -2,35 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
+
+#include "core/files.h"
 
 namespace candor::model {
-
-namespace {
-
-core::Status WriteAtomically(const std::filesystem::path& path, std::string_view text) {
-  const std::string tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      return core::Unavailable(fmt::format("cannot write {}", tmp));
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    return core::Unavailable(fmt::format("cannot write {}: {}", path.string(), ec.message()));
-  }
-  return core::Status::Ok();
-}
-
-}  // namespace
 
 core::Result<std::unique_ptr<LoadedModel>> LoadedModel::Load(store::Store& store,
                                                              std::string_view version, int nthread) {
@@ -134,8 +110,8 @@ core::Status ExportModel(store::Store& store, std::string_view version, const st
   meta["approved_by"] = rec->approved_by.empty() ? nlohmann::json(nullptr) : nlohmann::json(rec->approved_by);
   meta["justification"] =
       rec->justification.empty() ? nlohmann::json(nullptr) : nlohmann::json(rec->justification);
-  CANDOR_RETURN_IF_ERROR(WriteAtomically(d / "booster.json", rec->booster));
-  return WriteAtomically(d / "model.json", meta.dump(2) + "\n");
+  CANDOR_RETURN_IF_ERROR(core::WriteFileAtomically(d / "booster.json", rec->booster));
+  return core::WriteFileAtomically(d / "model.json", meta.dump(2) + "\n");
 }
 
 }  // namespace candor::model

@@ -3,8 +3,8 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 
+#include "core/files.h"
 #include "core/ids.h"
 #include "ledger/merkle.h"
 #include "privacy/consent.h"
@@ -32,14 +32,6 @@ bool Inside(const fs::path& dir, const fs::path& root) {
   fs::path b = fs::weakly_canonical(fs::absolute(root), ec);
   auto [ai, bi] = std::mismatch(a.begin(), a.end(), b.begin(), b.end());
   return bi == b.end();
-}
-
-core::Status WriteFile(const fs::path& p, std::string_view text) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out.write(text.data(), static_cast<std::streamsize>(text.size()));
-  out.flush();
-  if (!out) return core::Unavailable(fmt::format("cannot write {}", p.string()));
-  return core::Status::Ok();
 }
 
 // Whether the subject has a valid basis for `purpose` now (the purpose-bound reader).
@@ -214,8 +206,8 @@ core::Result<ExportResult> ExportSubject(const DsrContext& ctx, store::SubjectKe
   } cleanup{tmp};
   const std::string json_text = doc.dump(2) + "\n";
   const std::string html_text = RenderExportHtml(doc, lang);
-  CANDOR_RETURN_IF_ERROR(WriteFile(tmp / "export.json", json_text));
-  CANDOR_RETURN_IF_ERROR(WriteFile(tmp / "export.html", html_text));
+  CANDOR_RETURN_IF_ERROR(core::WriteFileAtomically(tmp / "export.json", json_text));
+  CANDOR_RETURN_IF_ERROR(core::WriteFileAtomically(tmp / "export.html", html_text));
   CANDOR_RETURN_IF_ERROR(ctx.store.privacy().InsertExport({out.request, hash, final_dir.string(), ctx.now}));
   CANDOR_RETURN_IF_ERROR(RecordOutcome(ctx, "dsr.export", &id,
                                        {{"request", out.request},
