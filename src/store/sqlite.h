@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "core/status.h"
@@ -81,6 +82,27 @@ class Stmt {
   core::Result<bool> Step();
   // Steps to completion and resets, for statements without results.
   core::Status Run();
+  // Steps through every remaining row, calling fn(*this) for each; fn returns
+  // void or core::Status. The first error (SQLite's or fn's) stops and is returned.
+  template <typename Fn>
+  core::Status ForEachRow(Fn&& fn) {
+    while (true) {
+      CANDOR_ASSIGN_OR_RETURN(bool row, Step());
+      if (!row) return core::Status::Ok();
+      if constexpr (std::is_void_v<std::invoke_result_t<Fn&, Stmt&>>) {
+        fn(*this);
+      } else {
+        CANDOR_RETURN_IF_ERROR(fn(*this));
+      }
+    }
+  }
+  // decode(*this) of every remaining row, in order.
+  template <typename Decode>
+  core::Result<std::vector<std::invoke_result_t<Decode&, Stmt&>>> Collect(Decode&& decode) {
+    std::vector<std::invoke_result_t<Decode&, Stmt&>> out;
+    CANDOR_RETURN_IF_ERROR(ForEachRow([&](Stmt& s) { out.push_back(decode(s)); }));
+    return out;
+  }
   void Reset();
 
   std::int64_t Int(int col) const;

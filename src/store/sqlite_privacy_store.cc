@@ -49,13 +49,7 @@ Status SqlitePrivacyStore::SuppressSubject(std::int64_t subject, std::string_vie
 
 Result<std::vector<Hash32>> SqlitePrivacyStore::ReadSuppressions() {
   CANDOR_ASSIGN_OR_RETURN(Stmt s, db_.Prepare("SELECT hash FROM suppressions"));
-  std::vector<Hash32> out;
-  while (true) {
-    CANDOR_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(ToHash(s.Blob(0)));
-  }
-  return out;
+  return s.Collect([](Stmt& r) { return ToHash(r.Blob(0)); });
 }
 
 Result<std::int64_t> SqlitePrivacyStore::CountSuppressions() {
@@ -110,13 +104,7 @@ Result<std::vector<RequestRecord>> SqlitePrivacyStore::ListRequests(bool open_on
   CANDOR_ASSIGN_OR_RETURN(
       Stmt s, db_.Prepare(fmt::format("SELECT {} FROM dsr_requests {} ORDER BY id", kRequestColumns,
                                       open_only ? "WHERE status = 'open'" : "")));
-  std::vector<RequestRecord> out;
-  while (true) {
-    CANDOR_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(DecodeRequest(s));
-  }
-  return out;
+  return s.Collect([](Stmt& r) { return DecodeRequest(r); });
 }
 
 Status SqlitePrivacyStore::InsertExport(const ExportRecord& e) {
@@ -131,13 +119,7 @@ Result<std::vector<ExportRecord>> SqlitePrivacyStore::ExportsOf(const Hash32& su
   CANDOR_ASSIGN_OR_RETURN(Stmt s, db_.Prepare("SELECT request, path, written FROM dsr_exports "
                                               "WHERE subject_hash = ?1 ORDER BY written"));
   s.BindBlob(1, subject_hash.data(), subject_hash.size());
-  std::vector<ExportRecord> out;
-  while (true) {
-    CANDOR_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back({s.Int(0), subject_hash, s.Text(1), s.Int(2)});
-  }
-  return out;
+  return s.Collect([&](Stmt& r) { return ExportRecord{r.Int(0), subject_hash, r.Text(1), r.Int(2)}; });
 }
 
 Result<SubjectDump> SqlitePrivacyStore::ReadSubject(std::int64_t key) {
@@ -185,12 +167,7 @@ Result<SubjectDump> SqlitePrivacyStore::ReadSubject(std::int64_t key) {
   auto each = [&](std::string_view sql, const std::function<void(const Stmt&)>& fn) -> Status {
     CANDOR_ASSIGN_OR_RETURN(Stmt s, db_.Prepare(sql));
     s.Bind(1, key);
-    while (true) {
-      CANDOR_ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
-      fn(s);
-    }
-    return Status::Ok();
+    return s.ForEachRow([&](Stmt& r) { fn(r); });
   };
   CANDOR_RETURN_IF_ERROR(each(
       "SELECT name, number, coalesce(text, '') FROM subject_attributes WHERE subject_key = ?1 "
@@ -275,11 +252,7 @@ Result<RetentionCounts> SqlitePrivacyStore::ApplyRetention(
     CANDOR_ASSIGN_OR_RETURN(Stmt s, db_.Prepare("SELECT subject_key FROM subjects WHERE subject_key "
                                                 "NOT IN (SELECT subject_key FROM restrictions) "
                                                 "ORDER BY subject_key"));
-    while (true) {
-      CANDOR_ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
-      keys.push_back(s.Int(0));
-    }
+    CANDOR_RETURN_IF_ERROR(s.ForEachRow([&](Stmt& r) { keys.push_back(r.Int(0)); }));
   }
   const char* tables[] = {"events", "outcomes", "scores"};
   std::int64_t* counters[] = {&n.events, &n.outcomes, &n.scores};
@@ -327,13 +300,10 @@ Status SqlitePrivacyStore::ForEachProtectedAttribute(
                   "ORDER BY pa.subject_key, pa.attribute",
                   internal::kEligibleSql)));
   s.Bind(1, purpose).Bind(2, as_of);
-  while (true) {
-    CANDOR_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    const std::string attribute = s.Text(1), value = s.Text(2);
-    CANDOR_RETURN_IF_ERROR(fn(s.Int(0), attribute, value));
-  }
-  return Status::Ok();
+  return s.ForEachRow([&](Stmt& r) {
+    const std::string attribute = r.Text(1), value = r.Text(2);
+    return fn(r.Int(0), attribute, value);
+  });
 }
 
 }  // namespace candor::store

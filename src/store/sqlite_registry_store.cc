@@ -68,13 +68,7 @@ Result<std::optional<ModelRecord>> SqliteRegistryStore::FindModel(std::string_vi
 Result<std::vector<ModelRecord>> SqliteRegistryStore::ListModels() {
   CANDOR_ASSIGN_OR_RETURN(
       Stmt s, db_.Prepare(fmt::format("SELECT {} FROM models ORDER BY seq", kModelColumns)));
-  std::vector<ModelRecord> out;
-  while (true) {
-    CANDOR_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(DecodeModel(s));
-  }
-  return out;
+  return s.Collect([](Stmt& r) { return DecodeModel(r); });
 }
 
 Result<std::optional<std::string>> SqliteRegistryStore::ActiveModel(std::string_view target) {
@@ -148,22 +142,19 @@ Status SqliteRegistryStore::ForEachScore(std::int64_t subject,
   s.Bind(1, subject);
   ScoreRecord r;
   r.subject = subject;
-  while (true) {
-    CANDOR_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    r.run = s.Int(0);
-    r.model_version = s.Text(1);
-    r.ts = s.Int(2);
-    r.score = s.Double(3);
-    r.probability = s.Double(4);
-    r.margin = s.Double(5);
-    auto blob = s.Blob(6);
+  return s.ForEachRow([&](Stmt& row) {
+    r.run = row.Int(0);
+    r.model_version = row.Text(1);
+    r.ts = row.Int(2);
+    r.score = row.Double(3);
+    r.probability = row.Double(4);
+    r.margin = row.Double(5);
+    auto blob = row.Blob(6);
     r.contributions.resize(blob.size() / sizeof(double));
     if (!blob.empty()) std::memcpy(r.contributions.data(), blob.data(), r.contributions.size() * sizeof(double));
-    r.reasons = s.Text(7);
-    CANDOR_RETURN_IF_ERROR(fn(r));
-  }
-  return Status::Ok();
+    r.reasons = row.Text(7);
+    return fn(r);
+  });
 }
 
 }  // namespace candor::store
