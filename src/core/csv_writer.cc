@@ -77,6 +77,18 @@ void CsvWriter::EndRow() {
   if (buffer_.size() >= kFlushBytes) Flush();
 }
 
+void CsvWriter::Rows(std::string_view text, std::uint64_t rows) {
+  rows_ += rows;
+  if (buffer_.size() + text.size() < kFlushBytes) {
+    buffer_.append(text);
+    return;
+  }
+  Flush();
+  if (failed_) return;
+  // Large blocks go straight to the file, without a copy into the buffer.
+  if (std::fwrite(text.data(), 1, text.size(), file_) != text.size()) failed_ = true;
+}
+
 void CsvWriter::Flush() {
   if (failed_ || buffer_.empty()) {
     buffer_.clear();

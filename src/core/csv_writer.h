@@ -34,6 +34,10 @@ class CsvWriter {
   void Field(double v);
   void EmptyField() { Field(std::string_view()); }
   void EndRow();
+  // Appends complete rows already in CSV form: `rows` lines, each ending in
+  // '\n', fields separated by the delimiter and quoted as needed by the caller.
+  // Only at the start of a row.
+  void Rows(std::string_view text, std::uint64_t rows);
 
   // Flushes, closes and renames into place. Unavailable on any write error
   // (the temporary file is then removed).

@@ -4,9 +4,12 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <map>
+#include <memory>
 
 namespace candor::features {
 
@@ -250,6 +253,88 @@ void FeatureSet::Evaluate(const store::SubjectData& d, core::Instant snapshot,
   const std::vector<store::StoredEvent>& ev = d.events != nullptr ? *d.events : kNoEvents;
   auto before = [](const store::StoredEvent& e, core::Instant t) { return e.ts < t; };
   const auto end = std::lower_bound(ev.begin(), ev.end(), snapshot, before);
+  // Every event feature in one pass over the events, in time order (so sums add
+  // up in the same order as feature by feature): per event feature a window
+  // (its spec, filter, start and running values); the values land in scratch.
+  struct Window {  // trivial: the array on the stack is not cleared per call
+    std::size_t spec;
+    FeatureKind kind;
+    int filter;
+    std::size_t next;  // the next window of the same filter; n: none
+    core::Instant from;
+    double count, sum, days;
+    std::int64_t last_day;
+    core::Instant latest;
+  };
+  constexpr std::size_t kOnStack = 64;
+  std::array<Window, kOnStack> on_stack;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+  std::unique_ptr<Window[]> on_heap;
+  Window* windows = on_stack.data();
+  if (specs_.size() > kOnStack) {
+    on_heap = std::make_unique_for_overwrite<Window[]>(specs_.size());
+    windows = on_heap.get();
+  }
+  std::size_t n = 0;
+  core::Instant earliest = snapshot;
+  bool distinct_days = false;
+  for (std::size_t i = 0; i < specs_.size(); ++i) {
+    const FeatureConfig& f = *specs_[i];
+    if (f.kind == FeatureKind::kAttribute || f.kind == FeatureKind::kRatio) continue;
+    const core::Instant from = snapshot - f.window_days * core::kMillisPerDay;
+    windows[n++] = Window{i, f.kind, filter_of_[i], 0, from, 0, 0, 0,
+                          std::numeric_limits<std::int64_t>::min(), 0};
+    earliest = std::min(earliest, from);
+    distinct_days = distinct_days || f.kind == FeatureKind::kDistinctDays;
+  }
+  // The windows of each filter (at most 64, Compile's limit) as a chain, so
+  // that an event visits only the windows whose filter it passes.
+  std::array<std::size_t, 64> first;
+  first.fill(n);
+  std::uint64_t any_bit = 0;
+  for (std::size_t k = n; k-- > 0;) {
+    const auto f = static_cast<std::size_t>(windows[k].filter);
+    windows[k].next = first[f];
+    first[f] = k;
+    any_bit |= std::uint64_t{1} << f;
+  }
+  for (auto it = std::lower_bound(ev.begin(), end, earliest, before); it != end; ++it) {
+    const auto type = static_cast<std::size_t>(it->type);
+    const auto url = static_cast<std::size_t>(it->url);
+    std::uint64_t m = (type < type_mask_.size() ? type_mask_[type] : 0) &
+                      (url < url_mask_.size() ? url_mask_[url] : 0) & any_bit;
+    if (m == 0) continue;
+    const core::Instant ts = it->ts;
+    const double value = it->value;
+    const std::int64_t day = distinct_days ? core::ToDays(ts) : 0;
+    for (; m != 0; m &= m - 1) {
+      for (std::size_t k = first[static_cast<std::size_t>(std::countr_zero(m))]; k < n;
+           k = windows[k].next) {
+        Window& w = windows[k];
+        if (ts < w.from) continue;
+        w.count += 1;
+        if (!std::isnan(value)) w.sum += value;
+        if (day != w.last_day) {  // counted for kDistinctDays only
+          w.days += 1;
+          w.last_day = day;
+        }
+        w.latest = ts;
+      }
+    }
+  }
+  for (std::size_t k = 0; k < n; ++k) {
+    const Window& w = windows[k];
+    double v = kMissing;
+    switch (w.kind) {
+      case FeatureKind::kCount: v = w.count; break;
+      case FeatureKind::kSum: v = w.sum; break;
+      case FeatureKind::kDistinctDays: v = w.days; break;
+      case FeatureKind::kRecencyDays:
+        if (w.count > 0) v = static_cast<double>((snapshot - w.latest) / core::kMillisPerDay);
+        break;
+      default: break;
+    }
+    scratch[w.spec] = v;
+  }
   for (int oi : order_) {
     const auto i = static_cast<std::size_t>(oi);
     const FeatureConfig& f = *specs_[i];
@@ -257,8 +342,8 @@ void FeatureSet::Evaluate(const store::SubjectData& d, core::Instant snapshot,
     switch (f.kind) {
       case FeatureKind::kAttribute: {
         Value a = AttributeValue(f, categorical_[i], d, snapshot);
-        if (i < visible_) out[i] = a;
         scratch[i] = a.number;
+        if (i < visible_) out[i] = std::move(a);
         continue;
       }
       case FeatureKind::kRatio: {
@@ -267,41 +352,7 @@ void FeatureSet::Evaluate(const store::SubjectData& d, core::Instant snapshot,
         if (!std::isnan(num) && !std::isnan(den) && den != 0) v = num / den;
         break;
       }
-      default: {
-        const std::uint64_t bit = std::uint64_t{1} << filter_of_[i];
-        const core::Instant from = snapshot - f.window_days * core::kMillisPerDay;
-        auto it = std::lower_bound(ev.begin(), end, from, before);
-        double count = 0, sum = 0;
-        std::int64_t last_day = std::numeric_limits<std::int64_t>::min();
-        double days = 0;
-        core::Instant latest = 0;
-        bool any = false;
-        for (; it != end; ++it) {
-          const auto type = static_cast<std::size_t>(it->type);
-          const auto url = static_cast<std::size_t>(it->url);
-          std::uint64_t m = (type < type_mask_.size() ? type_mask_[type] : 0) &
-                            (url < url_mask_.size() ? url_mask_[url] : 0);
-          if ((m & bit) == 0) continue;
-          any = true;
-          count += 1;
-          if (!std::isnan(it->value)) sum += it->value;
-          std::int64_t day = core::ToDays(it->ts);
-          if (day != last_day) {
-            days += 1;
-            last_day = day;
-          }
-          latest = it->ts;
-        }
-        switch (f.kind) {
-          case FeatureKind::kCount: v = count; break;
-          case FeatureKind::kSum: v = sum; break;
-          case FeatureKind::kDistinctDays: v = days; break;
-          case FeatureKind::kRecencyDays:
-            if (any) v = static_cast<double>((snapshot - latest) / core::kMillisPerDay);
-            break;
-          default: break;
-        }
-      }
+      default: v = scratch[i]; break;  // an event feature, computed above
     }
     scratch[i] = v;
     if (i < visible_) out[i] = Value{v, {}};

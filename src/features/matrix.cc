@@ -62,7 +62,11 @@ class Builder {
         if (it == interned_[c].end()) ++m_.unseen_categories;
         m_.values.push_back(it == interned_[c].end() ? kMissing : it->second);
       } else {
-        auto [it, fresh] = interned_[c].emplace(values_[c].text, static_cast<float>(interned_[c].size()));
+        // find first: emplace would build (and allocate) a node for every row.
+        auto it = interned_[c].find(values_[c].text);
+        if (it == interned_[c].end()) {
+          it = interned_[c].emplace(values_[c].text, static_cast<float>(interned_[c].size())).first;
+        }
         m_.values.push_back(it->second);
       }
     }
@@ -73,21 +77,16 @@ class Builder {
     ++m_.rows;
   }
 
-  // Codes in bytewise order of the values (training), then the matrix.
+  // The matrix. Training (no fixed tables): a categorical column's codes are
+  // still in the order the values were first seen, codes[k] the value of code
+  // k; Concat renumbers them into bytewise order.
   Matrix Finish() {
     if (!fixed_) {
       for (std::size_t c = 0; c < columns_.size(); ++c) {
         if (!columns_[c].categorical) continue;
-        std::vector<std::pair<std::string, float>> sorted(interned_[c].begin(), interned_[c].end());
-        std::sort(sorted.begin(), sorted.end());
-        std::vector<float> remap(sorted.size());
-        for (std::size_t k = 0; k < sorted.size(); ++k) {
-          remap[static_cast<std::size_t>(sorted[k].second)] = static_cast<float>(k);
-          columns_[c].codes.push_back(sorted[k].first);
-        }
-        for (std::size_t r = 0; r < m_.rows; ++r) {
-          float& v = m_.values[r * columns_.size() + c];
-          if (!std::isnan(v)) v = remap[static_cast<std::size_t>(v)];
+        columns_[c].codes.resize(interned_[c].size());
+        for (auto& [value, code] : interned_[c]) {
+          columns_[c].codes[static_cast<std::size_t>(code)] = value;
         }
       }
     }
@@ -105,29 +104,31 @@ class Builder {
   Matrix m_;
 };
 
-// The matrices of the parts of a read, in part order, as one: exactly the
-// matrix one Builder would have built from all rows in that order. Training
-// codes (bytewise order of the values in each part) are renumbered into the
-// bytewise order of the union; fixed tables (scoring) are the same in every part.
+// The matrices of the parts of a read (Builder::Finish), in part order, as
+// one: exactly the matrix one Builder would have built from all rows in that
+// order. Training codes (each part's in first-seen order) are renumbered into
+// the bytewise order of the union's values, in one pass over the rows; fixed
+// tables (scoring) are the same in every part and stay.
 Matrix Concat(std::vector<Matrix>& parts, bool fixed) {
-  if (parts.size() == 1) return std::move(parts.front());
-  Matrix out;
-  out.columns = parts.front().columns;
+  Matrix out = std::move(parts.front());
   const std::size_t cols = out.columns.size();
   // remap[p][c][k]: the union's code of part p's code k in column c.
   std::vector<std::vector<std::vector<float>>> remap(parts.size(),
                                                      std::vector<std::vector<float>>(cols));
+  std::vector<std::size_t> coded;  // the columns to renumber
   if (!fixed) {
     for (std::size_t c = 0; c < cols; ++c) {
       if (!out.columns[c].categorical) continue;
-      std::vector<std::string> all;
-      for (const Matrix& m : parts) {
-        all.insert(all.end(), m.columns[c].codes.begin(), m.columns[c].codes.end());
+      coded.push_back(c);
+      std::vector<std::string> all = out.columns[c].codes;
+      for (std::size_t p = 1; p < parts.size(); ++p) {
+        all.insert(all.end(), parts[p].columns[c].codes.begin(), parts[p].columns[c].codes.end());
       }
       std::sort(all.begin(), all.end());
       all.erase(std::unique(all.begin(), all.end()), all.end());
       for (std::size_t p = 0; p < parts.size(); ++p) {
-        for (const std::string& v : parts[p].columns[c].codes) {
+        const auto& codes = p == 0 ? out.columns[c].codes : parts[p].columns[c].codes;
+        for (const std::string& v : codes) {
           auto at = std::lower_bound(all.begin(), all.end(), v) - all.begin();
           remap[p][c].push_back(static_cast<float>(at));
         }
@@ -135,6 +136,17 @@ Matrix Concat(std::vector<Matrix>& parts, bool fixed) {
       out.columns[c].codes = std::move(all);
     }
   }
+  auto renumber = [&](std::size_t p, std::size_t from) {
+    if (coded.empty()) return;
+    for (std::size_t i = from; i < out.values.size(); i += cols) {
+      for (std::size_t c : coded) {
+        float& v = out.values[i + c];
+        if (!std::isnan(v)) v = remap[p][c][static_cast<std::size_t>(v)];
+      }
+    }
+  };
+  renumber(0, 0);
+  if (parts.size() == 1) return out;
   std::size_t rows = 0;
   for (const Matrix& m : parts) rows += m.rows;
   out.values.reserve(rows * cols);
@@ -142,17 +154,11 @@ Matrix Concat(std::vector<Matrix>& parts, bool fixed) {
   out.keys.reserve(rows);
   out.snapshots.reserve(rows);
   out.labels.reserve(rows);
-  for (std::size_t p = 0; p < parts.size(); ++p) {
+  for (std::size_t p = 1; p < parts.size(); ++p) {
     Matrix& m = parts[p];
     const std::size_t from = out.values.size();
     out.values.insert(out.values.end(), m.values.begin(), m.values.end());
-    for (std::size_t c = 0; c < cols; ++c) {
-      if (remap[p][c].empty()) continue;
-      for (std::size_t i = from + c; i < out.values.size(); i += cols) {
-        float& v = out.values[i];
-        if (!std::isnan(v)) v = remap[p][c][static_cast<std::size_t>(v)];
-      }
-    }
+    renumber(p, from);
     out.subjects.insert(out.subjects.end(), m.subjects.begin(), m.subjects.end());
     out.keys.insert(out.keys.end(), m.keys.begin(), m.keys.end());
     out.snapshots.insert(out.snapshots.end(), m.snapshots.begin(), m.snapshots.end());

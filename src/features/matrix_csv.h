@@ -8,6 +8,13 @@
 // model's model.json); missing values as empty fields. The file is written
 // atomically (core::CsvWriter): a failed run leaves nothing behind.
 //
+// A large matrix is formatted in chunks of rows on several threads (the
+// hardware's, at most 8) and written in order on the calling thread: the file
+// is the same, byte for byte, as written row by row.
+//
+// Thread safety: the matrix is only read; calls for different paths may run
+// concurrently.
+//
 // Errors: Unavailable when the file cannot be written.
 #pragma once
 
@@ -20,7 +27,8 @@ namespace candor::features {
 
 core::Status WriteMatrixCsv(const Matrix& m, const std::string& path, bool training);
 
-// The shortest decimal text that parses back to `v` as a float32 ("" for NaN).
+// The shortest decimal text that parses back to `v` as a float32 ("" for NaN):
+// fmt's "{}", fixed notation below 1e16 (16777216, not 1.6777216e+07).
 std::string FormatFloat(float v);
 
 }  // namespace candor::features

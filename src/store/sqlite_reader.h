@@ -24,7 +24,9 @@ void DecodeEligible(sqlite::Stmt& s, EligibleSubject& out);
 // checked the purpose). Opens a read transaction unless `in_transaction`;
 // inside one it reads on one thread (other connections cannot see its writes).
 // With options.threads > 1 the other parts read on their own read-only
-// connections to db.path(), opened per call.
+// connections to db.path(), opened per call. Outside a transaction every
+// connection reads through memory-mapped pages (PRAGMA mmap_size); `db`'s own
+// setting is restored when the read ends.
 core::Status ReadForPurpose(sqlite::Db& db, bool in_transaction, std::string_view purpose,
                             core::Instant as_of, const ReadOptions& options,
                             const std::function<core::Status(const SubjectData&)>& fn);

@@ -404,6 +404,57 @@ TEST_F(MatrixTest, TheMatrixDoesNotDependOnTheNumberOfThreads) {
   }
 }
 
+TEST(FormatFloatTest, IsFmtsShortestFormIncludingTheIntegerShortcut) {
+  for (float v : {0.0F, -0.0F, 1.0F, -1.0F, 7.0F, 250.0F, 16777215.0F, -16777215.0F, 16777216.0F,
+                  1e7F, 1e16F, 0.5F, -2.5F, 1.0F / 3.0F, 1e-7F, 3.4028235e38F, 1.1754944e-38F}) {
+    EXPECT_EQ(FormatFloat(v), fmt::format("{}", v)) << v;
+  }
+  EXPECT_EQ(FormatFloat(-0.0F), "-0");
+  EXPECT_EQ(FormatFloat(std::nanf("")), "");
+}
+
+// Large matrices are formatted in chunks on several threads: the file is the
+// same as writing row by row, in order.
+TEST(MatrixCsvTest, ChunkedOutputEqualsRowByRowOutput) {
+  for (bool training : {false, true}) {
+    Matrix m;
+    m.columns = {Column{"a", false, {}}, Column{"b", true, {"x", "y"}}, Column{"c", false, {}}};
+    m.rows = 50'001;  // a few chunks and a partial one
+    for (std::size_t r = 0; r < m.rows; ++r) {
+      core::SubjectId id;
+      for (std::size_t i = 0; i < id.bytes.size(); ++i) {
+        id.bytes[i] = static_cast<std::uint8_t>((r >> (8 * (i % 4))) + i);
+      }
+      m.subjects.push_back(id);
+      m.snapshots.push_back(static_cast<Instant>(r) * kMillisPerDay);
+      m.labels.push_back(static_cast<float>(r % 2));
+      m.splits.push_back(r % 3 == 0 ? Split::kTest : Split::kTrain);
+      m.values.push_back(static_cast<float>(r) / 7.0F);
+      m.values.push_back(r % 5 == 0 ? std::nanf("") : static_cast<float>(r % 2));
+      m.values.push_back(-static_cast<float>(r));
+    }
+    std::string expected =
+        training ? "subject_id,snapshot,a,b,c,label,split\n" : "subject_id,a,b,c\n";
+    for (std::size_t r = 0; r < m.rows; ++r) {
+      expected += m.subjects[r].Hex();
+      if (training) expected += fmt::format(",{}", core::FormatTimestamp(m.snapshots[r]));
+      for (std::size_t c = 0; c < 3; ++c) expected += fmt::format(",{}", FormatFloat(m.row(r)[c]));
+      if (training) {
+        expected += fmt::format(",{},{}", FormatFloat(m.labels[r]), SplitName(m.splits[r]));
+      }
+      expected.push_back('\n');
+    }
+    auto path = (fs::path(::testing::TempDir()) / fmt::format("chunked-{}.csv", getpid())).string();
+    ASSERT_TRUE(WriteMatrixCsv(m, path, training).ok());
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_TRUE(text.str() == expected) << "training " << training;
+    EXPECT_FALSE(fs::exists(path + ".tmp"));
+    fs::remove(path);
+  }
+}
+
 TEST(GlobMatchTest, StarMatchesAnyRun) {
   EXPECT_TRUE(GlobMatch("/pricing*", "/pricing"));
   EXPECT_TRUE(GlobMatch("/pricing*", "/pricing/enterprise"));
