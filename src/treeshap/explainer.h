@@ -13,8 +13,11 @@
 //     parent splits on a feature already on the path;
 //   * tables are float; a few trees are summed in float, then added into double;
 //   * with AVX-512 (checked at run time), 16 rows are explained at once, one row per
-//     vector lane, through gathers from the tables; elsewhere a portable kernel
-//     does the same per row;
+//     vector lane, reading tables of up to 128 floats held in registers through
+//     permutes (larger ones through gathers), 256 rows going through a few trees
+//     at a time so that those trees' tables stay in cache; a single row puts a
+//     unit's terms in the lanes instead; elsewhere a portable kernel does the
+//     same per row;
 //   * paths with more unique features than the tables allow (Options::max_table_bits)
 //     or with a zero cover ratio are explained per row by Algorithm 2's path
 //     arithmetic restricted to the leaf.

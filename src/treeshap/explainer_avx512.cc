@@ -99,28 +99,37 @@ inline __m512i UnitMask(const Tables& t, const Unit& u, const __mmask16* dec, Bl
 }
 
 // A table of 2^bits floats held in kRegs registers (bits <= 4, 5, 6, 7), read
-// with permutes; larger tables are gathered from memory.
+// with permutes; larger tables are gathered from memory. Get takes the lanes whose
+// index has bit 5 (b5) and bit 6 (b6) set: a unit computes them once from its
+// mask, since a term's index differs from the mask in one known bit.
 template <std::size_t kRegs>
 struct RegisterTable {
   __m512 r[kRegs];
   explicit RegisterTable(const float* p) {
     for (std::size_t i = 0; i < kRegs; ++i) r[i] = _mm512_loadu_ps(p + 16 * i);
   }
-  __m512 Get(__m512i index) const {
+  static __mmask16 Bit(__m512i index, int bit) {
+    if constexpr (kRegs >= 4) {
+      if (bit == 32 || (kRegs == 8 && bit == 64)) {
+        return _mm512_test_epi32_mask(index, _mm512_set1_epi32(bit));
+      }
+    }
+    return 0;
+  }
+  __m512 Get(__m512i index, __mmask16 b5, __mmask16 b6) const {
     if constexpr (kRegs == 1) {
       return _mm512_permutexvar_ps(index, r[0]);
     } else if constexpr (kRegs == 2) {
       return _mm512_permutex2var_ps(r[0], index, r[1]);
     } else {
-      __mmask16 bit5 = _mm512_test_epi32_mask(index, _mm512_set1_epi32(32));
-      __m512 a = _mm512_mask_blend_ps(bit5, _mm512_permutex2var_ps(r[0], index, r[1]),
+      __m512 a = _mm512_mask_blend_ps(b5, _mm512_permutex2var_ps(r[0], index, r[1]),
                                       _mm512_permutex2var_ps(r[2], index, r[3]));
       if constexpr (kRegs == 4) {
         return a;
       } else {
-        __m512 b = _mm512_mask_blend_ps(bit5, _mm512_permutex2var_ps(r[4], index, r[5]),
+        __m512 b = _mm512_mask_blend_ps(b5, _mm512_permutex2var_ps(r[4], index, r[5]),
                                         _mm512_permutex2var_ps(r[6], index, r[7]));
-        return _mm512_mask_blend_ps(_mm512_test_epi32_mask(index, _mm512_set1_epi32(64)), a, b);
+        return _mm512_mask_blend_ps(b6, a, b);
       }
     }
   }
@@ -129,7 +138,8 @@ struct RegisterTable {
 struct MemoryTable {
   const float* p;
   explicit MemoryTable(const float* table) : p(table) {}
-  __m512 Get(__m512i index) const { return Gather(index, p); }
+  static __mmask16 Bit(__m512i, int) { return 0; }
+  __m512 Get(__m512i index, __mmask16, __mmask16) const { return Gather(index, p); }
 };
 
 // Adds unit u's contributions for the 16 rows whose masks are `mask`.
@@ -137,7 +147,8 @@ template <typename Table>
 inline void AddUnit(const Tables& t, const Unit& u, __m512i mask, Block* acc) {
   const __m512 sign = _mm512_set1_ps(-0.0f);
   Table c(t.tables.data() + u.table);
-  __m512 neg_a0 = _mm512_xor_ps(c.Get(mask), sign);
+  __mmask16 b5 = Table::Bit(mask, 32), b6 = Table::Bit(mask, 64);
+  __m512 neg_a0 = _mm512_xor_ps(c.Get(mask, b5, b6), sign);
   // Locals, and constants broadcast from memory rather than from a register: the
   // stores to acc may alias anything, and port 5 is busy with the permutes.
   const std::int32_t* bits = t.term_bit.data() + u.term_begin;
@@ -147,7 +158,12 @@ inline void AddUnit(const Tables& t, const Unit& u, __m512i mask, Block* acc) {
   std::int32_t f_feature = u.f_feature;
   for (std::uint32_t k = 0; k < num_terms; ++k) {
     __m512i bit = _mm512_set1_epi32(bits[k]);
-    __m512 a = c.Get(_mm512_xor_si512(mask, bit));
+    __m512i index = _mm512_xor_si512(mask, bit);
+    // Terms on bits 5 and 6 are rare (a path of 6 or more unique features).
+    __mmask16 k5 = b5, k6 = b6;
+    if (bits[k] == 32) k5 = static_cast<__mmask16>(~b5);
+    if (bits[k] == 64) k6 = static_cast<__mmask16>(~b6);
+    __m512 a = c.Get(index, k5, k6);
     __mmask16 has = _mm512_test_epi32_mask(mask, bit);
     __m512 v = _mm512_mask_mul_ps(neg_a0, has, a, _mm512_set1_ps(coefs[k]));
     Block& dst = acc[features[k]];
@@ -156,7 +172,48 @@ inline void AddUnit(const Tables& t, const Unit& u, __m512i mask, Block* acc) {
   if (f_feature >= 0) {
     Table f(t.tables.data() + u.f_table);
     Block& dst = acc[f_feature];
-    dst.Store(_mm512_add_ps(dst.Load(), f.Get(mask)));
+    dst.Store(_mm512_add_ps(dst.Load(), f.Get(mask, b5, b6)));
+  }
+}
+
+// The table entries at index (one per term, in lanes) of a unit with `bits` mask
+// bits: permutes of the table loaded into registers for up to 7 bits, cheaper
+// than a gather of as many lanes; a gather for larger tables.
+inline __m512 RowTerms(std::uint32_t bits, __mmask16 lanes, __m512i index, const float* table) {
+  switch (bits) {
+    case 1:
+    case 2:
+    case 3:
+    case 4:
+      return RegisterTable<1>(table).Get(index, 0, 0);
+    case 5:
+      return RegisterTable<2>(table).Get(index, 0, 0);
+    case 6:
+      return RegisterTable<4>(table).Get(index, RegisterTable<4>::Bit(index, 32), 0);
+    case 7:
+      return RegisterTable<8>(table).Get(index, RegisterTable<8>::Bit(index, 32),
+                                         RegisterTable<8>::Bit(index, 64));
+    default:
+      return MaskGather(lanes, index, table);
+  }
+}
+
+// AddUnit with the table kind for the unit's size.
+inline void AddUnitAnySize(const Tables& t, const Unit& u, __m512i mask, Block* acc) {
+  switch (u.num_bits) {
+    case 1:
+    case 2:
+    case 3:
+    case 4:
+      return AddUnit<RegisterTable<1>>(t, u, mask, acc);
+    case 5:
+      return AddUnit<RegisterTable<2>>(t, u, mask, acc);
+    case 6:
+      return AddUnit<RegisterTable<4>>(t, u, mask, acc);
+    case 7:
+      return AddUnit<RegisterTable<8>>(t, u, mask, acc);
+    default:
+      return AddUnit<MemoryTable>(t, u, mask, acc);
   }
 }
 
@@ -167,65 +224,65 @@ bool Avx512Compiled() { return true; }
 void ExplainAvx512(const Tables& t, const float* rows, std::size_t n, std::size_t tree_begin,
                    std::size_t tree_end, double* out) {
   std::size_t nf = t.num_features, width = nf + 1;
-  std::vector<Block> xs(nf), acc(nf, Block{});
-  std::vector<BlockD> dacc(2 * nf);
+  // A group of kBatches batches (one chunk of explainer.cc) goes through each block
+  // of kTreesPerFlush trees before the next block: the block's tables are then
+  // read from beyond L2 once per group rather than once per batch (all tables
+  // together are about the size of L2, and share it with the rows and results).
+  constexpr std::size_t kBatches = 16;
+  std::vector<Block> xs(kBatches * nf), acc(nf, Block{});
+  std::vector<BlockD> dacc(kBatches * 2 * nf);
   std::vector<BlockI> level(t.max_ops + 1, BlockI{});
   std::vector<__mmask16> dec(t.max_splits + 1);
+  bool slow = t.tree_slow[tree_end] > t.tree_slow[tree_begin];
   alignas(64) float lanes[kLanes];
   alignas(64) double lanes_d[kLanes];
-  for (std::size_t r0 = 0; r0 < n; r0 += kLanes) {
-    std::size_t count = std::min(kLanes, n - r0);
-    // Transpose the batch: xs[f] holds feature f of the 16 rows (0 beyond n).
-    for (std::size_t f = 0; f < nf; ++f) {
-      for (std::size_t l = 0; l < kLanes; ++l) lanes[l] = l < count ? rows[(r0 + l) * nf + f] : 0;
-      xs[f].Store(_mm512_load_ps(lanes));
-      dacc[2 * f] = dacc[2 * f + 1] = BlockD{};
+  for (std::size_t g0 = 0; g0 < n; g0 += kBatches * kLanes) {
+    std::size_t batches = std::min(kBatches, (n - g0 + kLanes - 1) / kLanes);
+    // Transpose each batch: xs[b * nf + f] holds feature f of its 16 rows (0 beyond n).
+    for (std::size_t b = 0; b < batches; ++b) {
+      std::size_t r0 = g0 + b * kLanes, count = std::min(kLanes, n - r0);
+      for (std::size_t f = 0; f < nf; ++f) {
+        for (std::size_t l = 0; l < kLanes; ++l) {
+          lanes[l] = l < count ? rows[(r0 + l) * nf + f] : 0;
+        }
+        xs[b * nf + f].Store(_mm512_load_ps(lanes));
+        dacc[2 * (b * nf + f)] = dacc[2 * (b * nf + f) + 1] = BlockD{};
+      }
     }
     for (std::size_t block = tree_begin; block < tree_end; block += kTreesPerFlush) {
       std::size_t block_end = std::min(tree_end, block + kTreesPerFlush);
-      for (std::size_t tree = block; tree < block_end; ++tree) {
-        Decisions(t, t.tree_splits[tree], xs.data(), dec.data());
-        for (std::uint32_t ui = t.tree_units[tree]; ui < t.tree_units[tree + 1]; ++ui) {
-          const Unit& u = t.units[ui];
-          __m512i mask = UnitMask(t, u, dec.data(), level.data());
-          switch (u.num_bits) {
-            case 1:
-            case 2:
-            case 3:
-            case 4:
-              AddUnit<RegisterTable<1>>(t, u, mask, acc.data());
-              break;
-            case 5:
-              AddUnit<RegisterTable<2>>(t, u, mask, acc.data());
-              break;
-            case 6:
-              AddUnit<RegisterTable<4>>(t, u, mask, acc.data());
-              break;
-            case 7:
-              AddUnit<RegisterTable<8>>(t, u, mask, acc.data());
-              break;
-            default:
-              AddUnit<MemoryTable>(t, u, mask, acc.data());
+      for (std::size_t b = 0; b < batches; ++b) {
+        const Block* x = xs.data() + b * nf;
+        for (std::size_t tree = block; tree < block_end; ++tree) {
+          Decisions(t, t.tree_splits[tree], x, dec.data());
+          for (std::uint32_t ui = t.tree_units[tree]; ui < t.tree_units[tree + 1]; ++ui) {
+            const Unit& u = t.units[ui];
+            AddUnitAnySize(t, u, UnitMask(t, u, dec.data(), level.data()), acc.data());
           }
         }
+        BlockD* d = dacc.data() + 2 * b * nf;
+        for (std::size_t f = 0; f < nf; ++f) {
+          __m512 a = acc[f].Load();
+          d[2 * f].Store(
+              _mm512_add_pd(d[2 * f].Load(), _mm512_cvtps_pd(_mm512_castps512_ps256(a))));
+          d[2 * f + 1].Store(
+              _mm512_add_pd(d[2 * f + 1].Load(), _mm512_cvtps_pd(_mm512_extractf32x8_ps(a, 1))));
+          acc[f] = Block{};
+        }
       }
+    }
+    for (std::size_t b = 0; b < batches; ++b) {
+      std::size_t r0 = g0 + b * kLanes, count = std::min(kLanes, n - r0);
       for (std::size_t f = 0; f < nf; ++f) {
-        __m512 a = acc[f].Load();
-        dacc[2 * f].Store(
-            _mm512_add_pd(dacc[2 * f].Load(), _mm512_cvtps_pd(_mm512_castps512_ps256(a))));
-        dacc[2 * f + 1].Store(
-            _mm512_add_pd(dacc[2 * f + 1].Load(), _mm512_cvtps_pd(_mm512_extractf32x8_ps(a, 1))));
-        acc[f] = Block{};
+        _mm512_store_pd(lanes_d, dacc[2 * (b * nf + f)].Load());
+        _mm512_store_pd(lanes_d + 8, dacc[2 * (b * nf + f) + 1].Load());
+        for (std::size_t l = 0; l < count; ++l) out[(r0 + l) * width + f] += lanes_d[l];
       }
-    }
-    for (std::size_t f = 0; f < nf; ++f) {
-      _mm512_store_pd(lanes_d, dacc[2 * f].Load());
-      _mm512_store_pd(lanes_d + 8, dacc[2 * f + 1].Load());
-      for (std::size_t l = 0; l < count; ++l) out[(r0 + l) * width + f] += lanes_d[l];
-    }
-    for (std::size_t l = 0; l < count; ++l) {
-      for (std::size_t tree = tree_begin; tree < tree_end; ++tree) {
-        AddSlowLeaves(t, tree, rows + (r0 + l) * nf, out + (r0 + l) * width);
+      if (!slow) continue;
+      for (std::size_t l = 0; l < count; ++l) {
+        for (std::size_t tree = tree_begin; tree < tree_end; ++tree) {
+          AddSlowLeaves(t, tree, rows + (r0 + l) * nf, out + (r0 + l) * width);
+        }
       }
     }
   }
@@ -259,7 +316,7 @@ void ExplainAvx512Rows(const Tables& t, const float* rows, std::size_t n, std::s
           __m512i bit = _mm512_maskz_loadu_epi32(lanes, term_bit + u.term_begin);
           __m512 coef = _mm512_maskz_loadu_ps(lanes, term_coef + u.term_begin);
           __m512i m = _mm512_set1_epi32(static_cast<int>(mask));
-          __m512 a = MaskGather(lanes, _mm512_xor_si512(m, bit), table);
+          __m512 a = RowTerms(u.num_bits, lanes, _mm512_xor_si512(m, bit), table);
           __mmask16 has = _mm512_mask_test_epi32_mask(lanes, m, bit);
           __m512 v = _mm512_mask_mul_ps(_mm512_set1_ps(-table[mask]), has, a, coef);
           v = _mm512_maskz_mov_ps(lanes, v);
