@@ -93,8 +93,8 @@ void Run(Context& ctx, const AuditArgs& args) {
       return;
     }
     // A workspace is optional: when there is one, its [fairness] settings apply
-    // and the audit goes to its ledger.
-    // Only "no workspace here" is tolerated; a workspace that fails to open is an error.
+    // and the audit goes to its ledger. Only "no workspace here" is tolerated; a
+    // workspace that fails to open is an error.
     core::FairnessConfig config;
     auto ws = workspace::Open(workspace::ResolveDir(ctx.workspace));
     if (!ws.ok() && ws.status().code() != core::StatusCode::kNotFound) {

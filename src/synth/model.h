@@ -96,7 +96,7 @@ inline constexpr Rate kOrder = {0.02, 0.0};          // times department order f
 // with r2 = kCareersByBand[2]. At strength 1 that is 6, 5, 4, 3.2 and 0.1
 // visits per 90 days: monotone in age with a step at 55, so that the absence of
 // careers visits points at the 55+ band (P(none in 90 days) is 0.90 for 55+ and at
-// most 0.04 for any other band). Age enters nothing else but the label recording.
+// most 0.041 for any other band). Age enters nothing else but the label recording.
 // The rates were 3, 2.5, 2, 1.6 and 0.1 until 2026-12: then a fifth of the 45-54
 // band had no visits either, and a model learnt too little of the bias through the
 // proxy for the audit to see it reliably (docs/GENERATOR.md).
