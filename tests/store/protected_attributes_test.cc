@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <tuple>
 
+#include "store/fresh_store.h"
 #include "store/sqlite_store.h"
 
 namespace candor::store {
@@ -17,29 +18,8 @@ namespace {
 namespace fs = std::filesystem;
 using Row = std::tuple<std::int64_t, std::string, std::string>;
 
-class ProtectedAttributesTest : public ::testing::Test {
+class ProtectedAttributesTest : public testing::FreshStoreTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) / fmt::format("candor_protected_{}", ::getpid());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    SqliteOptions o;
-    o.create = true;
-    auto s = OpenSqliteStore((dir_ / "candor.db").string(), o);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
-    auto cfg = core::ParseConfig(core::DefaultConfigText(), "candor.toml");
-    ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
-    auto tx = store_->BeginWrite();
-    ASSERT_TRUE(tx.ok());
-    ASSERT_TRUE(store_->SyncPurposes(cfg->purposes).ok());
-    ASSERT_TRUE((*tx)->Commit().ok());
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-
   SubjectKey AddSubject(std::string gender, std::string age) {
     SubjectRecord r;
     r.id = core::SubjectId::Random();
@@ -64,8 +44,6 @@ class ProtectedAttributesTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(ProtectedAttributesTest, ReadsOnlySubjectsEligibleForThePurpose) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "core/config.h"
+#include "store/fresh_store.h"
 #include "store/sqlite.h"
 #include "store/sqlite_store.h"
 
@@ -16,23 +17,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class RegistryStoreTest : public ::testing::Test {
+class RegistryStoreTest : public testing::FreshStoreTest {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           fmt::format("candor_registry_{}_{}",
-                       ::testing::UnitTest::GetInstance()->current_test_info()->name(), ::getpid());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    SqliteOptions o;
-    o.create = true;
-    store_ = std::move(OpenSqliteStore((dir_ / "candor.db").string(), o)).value();
+    FreshStoreTest::SetUp();
+    if (HasFatalFailure()) return;
     tx_ = std::move(store_->BeginWrite()).value();
   }
   void TearDown() override {
     tx_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
+    FreshStoreTest::TearDown();
   }
   ModelRecord Model(std::string version, std::string target) {
     ModelRecord m;
@@ -44,8 +38,6 @@ class RegistryStoreTest : public ::testing::Test {
     m.booster = R"({"learner":{}})";
     return m;
   }
-  fs::path dir_;
-  std::unique_ptr<Store> store_;
   std::unique_ptr<Transaction> tx_;
 };
 

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <random>
 
+#include "store/fresh_store.h"
 #include "store/sqlite_store.h"
 
 namespace candor::store {
@@ -19,22 +20,11 @@ namespace {
 namespace fs = std::filesystem;
 using core::Status;
 
-class SqliteReaderTest : public ::testing::Test {
+class SqliteReaderTest : public testing::FreshStoreTest {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           fmt::format("candor_reader_{}_{}",
-                       ::testing::UnitTest::GetInstance()->current_test_info()->name(), ::getpid());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    SqliteOptions o;
-    o.create = true;
-    auto s = OpenSqliteStore((dir_ / "candor.db").string(), o);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
-    auto cfg = core::ParseConfig(core::DefaultConfigText(), "candor.toml");
-    ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
-    config_ = *cfg;
+    FreshStoreTest::SetUp();
+    if (HasFatalFailure()) return;
     // One purpose more that is then dropped from the configuration: inactive.
     std::vector<core::PurposeConfig> purposes = config_.purposes;
     core::PurposeConfig old = purposes.front();
@@ -45,10 +35,6 @@ class SqliteReaderTest : public ::testing::Test {
     ASSERT_TRUE(store_->SyncPurposes(purposes).ok());
     ASSERT_TRUE(store_->SyncPurposes(config_.purposes).ok());
     ASSERT_TRUE((*tx)->Commit().ok());
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
   }
 
   // `n` subjects with random consent histories (grants, withdrawals and
@@ -128,9 +114,6 @@ class SqliteReaderTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
-  std::unique_ptr<Store> store_;
-  core::Config config_;
 };
 
 TEST_F(SqliteReaderTest, ReadsExactlyTheEligibleSubjectsInKeyOrderOnAnyNumberOfThreads) {

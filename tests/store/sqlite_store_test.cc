@@ -1,3 +1,4 @@
+#include "store/fresh_store.h"
 #include "store/sqlite_store.h"
 
 #include <gmock/gmock.h>
@@ -16,29 +17,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class SqliteStoreTest : public ::testing::Test {
+class SqliteStoreTest : public testing::FreshStoreTest {
  protected:
-  void SetUp() override {
-    // Unique per process: several builds may run these tests at once.
-    dir_ = fs::path(::testing::TempDir()) /
-           fmt::format("candor_store_{}_{}",
-                       ::testing::UnitTest::GetInstance()->current_test_info()->name(), ::getpid());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    SqliteOptions o;
-    o.create = true;
-    auto s = OpenSqliteStore((dir_ / "candor.db").string(), o);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
-    auto cfg = core::ParseConfig(core::DefaultConfigText(), "candor.toml");
-    ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
-    config_ = *cfg;
-    auto tx = store_->BeginWrite();
-    ASSERT_TRUE(tx.ok());
-    ASSERT_TRUE(store_->SyncPurposes(config_.purposes).ok());
-    ASSERT_TRUE((*tx)->Commit().ok());
-  }
-
   SubjectKey AddSubject(bool minor = false) {
     SubjectRecord r;
     r.id = core::SubjectId::Random();
@@ -77,9 +57,6 @@ class SqliteStoreTest : public ::testing::Test {
   }
 
   using Status = core::Status;
-  fs::path dir_;
-  std::unique_ptr<Store> store_;
-  core::Config config_;
 };
 
 TEST_F(SqliteStoreTest, AppliesEveryMigrationAndTheRequiredPragmas) {
