@@ -121,16 +121,22 @@ struct RegisterTable {
       return _mm512_permutexvar_ps(index, r[0]);
     } else if constexpr (kRegs == 2) {
       return _mm512_permutex2var_ps(r[0], index, r[1]);
+    } else if constexpr (kRegs == 4) {
+      // Two merge-masked permutes into the index register (vpermi2ps): the lanes
+      // with bit 5 read the upper half, the others keep their index for the second
+      // permute, which reads the lower half. One instruction fewer than two
+      // permutes and a blend.
+      __m512 a = _mm512_mask2_permutex2var_ps(r[2], index, b5, r[3]);
+      return _mm512_mask2_permutex2var_ps(r[0], _mm512_castps_si512(a), static_cast<__mmask16>(~b5),
+                                          r[1]);
     } else {
-      __m512 a = _mm512_mask_blend_ps(b5, _mm512_permutex2var_ps(r[0], index, r[1]),
-                                      _mm512_permutex2var_ps(r[2], index, r[3]));
-      if constexpr (kRegs == 4) {
-        return a;
-      } else {
-        __m512 b = _mm512_mask_blend_ps(b5, _mm512_permutex2var_ps(r[4], index, r[5]),
-                                        _mm512_permutex2var_ps(r[6], index, r[7]));
-        return _mm512_mask_blend_ps(b6, a, b);
-      }
+      auto hi = static_cast<__mmask16>(b6 & b5), lo = static_cast<__mmask16>(b6 & ~b5);
+      __m512 a = _mm512_mask2_permutex2var_ps(r[6], index, hi, r[7]);
+      a = _mm512_mask2_permutex2var_ps(r[4], _mm512_castps_si512(a), lo, r[5]);
+      hi = static_cast<__mmask16>(~b6 & b5);
+      lo = static_cast<__mmask16>(~(b6 | b5));
+      a = _mm512_mask2_permutex2var_ps(r[2], _mm512_castps_si512(a), hi, r[3]);
+      return _mm512_mask2_permutex2var_ps(r[0], _mm512_castps_si512(a), lo, r[1]);
     }
   }
 };
@@ -142,13 +148,20 @@ struct MemoryTable {
   __m512 Get(__m512i index, __mmask16, __mmask16) const { return Gather(index, p); }
 };
 
-// Adds unit u's contributions for the 16 rows whose masks are `mask`.
-template <typename Table>
-inline void AddUnit(const Tables& t, const Unit& u, __m512i mask, Block* acc) {
+// Adds unit u's contributions for kP batches of 16 rows: batch p's masks are
+// mask[p] and its accumulators acc[p]. Two batches share the unit's table loads,
+// its term constants and its dispatch.
+template <typename Table, std::size_t kP>
+inline void AddUnit(const Tables& t, const Unit& u, const __m512i* mask, Block* const* acc) {
   const __m512 sign = _mm512_set1_ps(-0.0f);
   Table c(t.tables.data() + u.table);
-  __mmask16 b5 = Table::Bit(mask, 32), b6 = Table::Bit(mask, 64);
-  __m512 neg_a0 = _mm512_xor_ps(c.Get(mask, b5, b6), sign);
+  __mmask16 b5[kP], b6[kP];
+  __m512 neg_a0[kP];
+  for (std::size_t p = 0; p < kP; ++p) {
+    b5[p] = Table::Bit(mask[p], 32);
+    b6[p] = Table::Bit(mask[p], 64);
+    neg_a0[p] = _mm512_xor_ps(c.Get(mask[p], b5[p], b6[p]), sign);
+  }
   // Locals, and constants broadcast from memory rather than from a register: the
   // stores to acc may alias anything, and port 5 is busy with the permutes.
   const std::int32_t* bits = t.term_bit.data() + u.term_begin;
@@ -158,21 +171,27 @@ inline void AddUnit(const Tables& t, const Unit& u, __m512i mask, Block* acc) {
   std::int32_t f_feature = u.f_feature;
   for (std::uint32_t k = 0; k < num_terms; ++k) {
     __m512i bit = _mm512_set1_epi32(bits[k]);
-    __m512i index = _mm512_xor_si512(mask, bit);
+    __m512 coef = _mm512_set1_ps(coefs[k]);
     // Terms on bits 5 and 6 are rare (a path of 6 or more unique features).
-    __mmask16 k5 = b5, k6 = b6;
-    if (bits[k] == 32) k5 = static_cast<__mmask16>(~b5);
-    if (bits[k] == 64) k6 = static_cast<__mmask16>(~b6);
-    __m512 a = c.Get(index, k5, k6);
-    __mmask16 has = _mm512_test_epi32_mask(mask, bit);
-    __m512 v = _mm512_mask_mul_ps(neg_a0, has, a, _mm512_set1_ps(coefs[k]));
-    Block& dst = acc[features[k]];
-    dst.Store(_mm512_add_ps(dst.Load(), v));
+    bool flip5 = bits[k] == 32, flip6 = bits[k] == 64;
+    for (std::size_t p = 0; p < kP; ++p) {
+      __m512i index = _mm512_xor_si512(mask[p], bit);
+      __mmask16 k5 = b5[p], k6 = b6[p];
+      if (flip5) k5 = static_cast<__mmask16>(~k5);
+      if (flip6) k6 = static_cast<__mmask16>(~k6);
+      __m512 a = c.Get(index, k5, k6);
+      __mmask16 has = _mm512_test_epi32_mask(mask[p], bit);
+      __m512 v = _mm512_mask_mul_ps(neg_a0[p], has, a, coef);
+      Block& dst = acc[p][features[k]];
+      dst.Store(_mm512_add_ps(dst.Load(), v));
+    }
   }
   if (f_feature >= 0) {
     Table f(t.tables.data() + u.f_table);
-    Block& dst = acc[f_feature];
-    dst.Store(_mm512_add_ps(dst.Load(), f.Get(mask, b5, b6)));
+    for (std::size_t p = 0; p < kP; ++p) {
+      Block& dst = acc[p][f_feature];
+      dst.Store(_mm512_add_ps(dst.Load(), f.Get(mask[p], b5[p], b6[p])));
+    }
   }
 }
 
@@ -199,21 +218,44 @@ inline __m512 RowTerms(std::uint32_t bits, __mmask16 lanes, __m512i index, const
 }
 
 // AddUnit with the table kind for the unit's size.
-inline void AddUnitAnySize(const Tables& t, const Unit& u, __m512i mask, Block* acc) {
+template <std::size_t kP>
+inline void AddUnitAnySize(const Tables& t, const Unit& u, const __m512i* mask, Block* const* acc) {
   switch (u.num_bits) {
     case 1:
     case 2:
     case 3:
     case 4:
-      return AddUnit<RegisterTable<1>>(t, u, mask, acc);
+      return AddUnit<RegisterTable<1>, kP>(t, u, mask, acc);
     case 5:
-      return AddUnit<RegisterTable<2>>(t, u, mask, acc);
+      return AddUnit<RegisterTable<2>, kP>(t, u, mask, acc);
     case 6:
-      return AddUnit<RegisterTable<4>>(t, u, mask, acc);
+      return AddUnit<RegisterTable<4>, kP>(t, u, mask, acc);
     case 7:
-      return AddUnit<RegisterTable<8>>(t, u, mask, acc);
+      return AddUnit<RegisterTable<8>, kP>(t, u, mask, acc);
     default:
-      return AddUnit<MemoryTable>(t, u, mask, acc);
+      return AddUnit<MemoryTable, kP>(t, u, mask, acc);
+  }
+}
+
+// Adds trees [block, block_end) for the kP batches at xs (each nf Blocks) to their
+// accumulators acc[p] (nf Blocks each); dec and level hold kP scratch areas of
+// dec_stride and level_stride entries.
+template <std::size_t kP>
+inline void AddTrees(const Tables& t, std::size_t block, std::size_t block_end, const Block* xs,
+                     std::size_t nf, Block* const* acc, __mmask16* dec, std::size_t dec_stride,
+                     BlockI* level, std::size_t level_stride) {
+  for (std::size_t tree = block; tree < block_end; ++tree) {
+    for (std::size_t p = 0; p < kP; ++p) {
+      Decisions(t, t.tree_splits[tree], xs + p * nf, dec + p * dec_stride);
+    }
+    for (std::uint32_t ui = t.tree_units[tree]; ui < t.tree_units[tree + 1]; ++ui) {
+      const Unit& u = t.units[ui];
+      __m512i mask[kP];
+      for (std::size_t p = 0; p < kP; ++p) {
+        mask[p] = UnitMask(t, u, dec + p * dec_stride, level + p * level_stride);
+      }
+      AddUnitAnySize<kP>(t, u, mask, acc);
+    }
   }
 }
 
@@ -229,10 +271,12 @@ void ExplainAvx512(const Tables& t, const float* rows, std::size_t n, std::size_
   // read from beyond L2 once per group rather than once per batch (all tables
   // together are about the size of L2, and share it with the rows and results).
   constexpr std::size_t kBatches = 16;
-  std::vector<Block> xs(kBatches * nf), acc(nf, Block{});
+  constexpr std::size_t kPair = 2;
+  std::size_t dec_stride = t.max_splits + 1, level_stride = t.max_ops + 1;
+  std::vector<Block> xs(kBatches * nf), acc(kPair * nf, Block{});
   std::vector<BlockD> dacc(kBatches * 2 * nf);
-  std::vector<BlockI> level(t.max_ops + 1, BlockI{});
-  std::vector<__mmask16> dec(t.max_splits + 1);
+  std::vector<BlockI> level(kPair * level_stride, BlockI{});
+  std::vector<__mmask16> dec(kPair * dec_stride);
   bool slow = t.tree_slow[tree_end] > t.tree_slow[tree_begin];
   alignas(64) float lanes[kLanes];
   alignas(64) double lanes_d[kLanes];
@@ -251,23 +295,29 @@ void ExplainAvx512(const Tables& t, const float* rows, std::size_t n, std::size_
     }
     for (std::size_t block = tree_begin; block < tree_end; block += kTreesPerFlush) {
       std::size_t block_end = std::min(tree_end, block + kTreesPerFlush);
-      for (std::size_t b = 0; b < batches; ++b) {
+      // Two batches at a time; an odd last one alone.
+      for (std::size_t b = 0; b < batches; b += kPair) {
+        std::size_t pair = std::min(kPair, batches - b);
         const Block* x = xs.data() + b * nf;
-        for (std::size_t tree = block; tree < block_end; ++tree) {
-          Decisions(t, t.tree_splits[tree], x, dec.data());
-          for (std::uint32_t ui = t.tree_units[tree]; ui < t.tree_units[tree + 1]; ++ui) {
-            const Unit& u = t.units[ui];
-            AddUnitAnySize(t, u, UnitMask(t, u, dec.data(), level.data()), acc.data());
-          }
+        Block* accs[kPair] = {acc.data(), acc.data() + nf};
+        if (pair == 2) {
+          AddTrees<2>(t, block, block_end, x, nf, accs, dec.data(), dec_stride, level.data(),
+                      level_stride);
+        } else {
+          AddTrees<1>(t, block, block_end, x, nf, accs, dec.data(), dec_stride, level.data(),
+                      level_stride);
         }
-        BlockD* d = dacc.data() + 2 * b * nf;
-        for (std::size_t f = 0; f < nf; ++f) {
-          __m512 a = acc[f].Load();
-          d[2 * f].Store(
-              _mm512_add_pd(d[2 * f].Load(), _mm512_cvtps_pd(_mm512_castps512_ps256(a))));
-          d[2 * f + 1].Store(
-              _mm512_add_pd(d[2 * f + 1].Load(), _mm512_cvtps_pd(_mm512_extractf32x8_ps(a, 1))));
-          acc[f] = Block{};
+        for (std::size_t p = 0; p < pair; ++p) {
+          BlockD* d = dacc.data() + 2 * (b + p) * nf;
+          Block* a_p = accs[p];
+          for (std::size_t f = 0; f < nf; ++f) {
+            __m512 a = a_p[f].Load();
+            d[2 * f].Store(
+                _mm512_add_pd(d[2 * f].Load(), _mm512_cvtps_pd(_mm512_castps512_ps256(a))));
+            d[2 * f + 1].Store(
+                _mm512_add_pd(d[2 * f + 1].Load(), _mm512_cvtps_pd(_mm512_extractf32x8_ps(a, 1))));
+            a_p[f] = Block{};
+          }
         }
       }
     }
