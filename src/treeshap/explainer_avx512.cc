@@ -66,36 +66,56 @@ struct alignas(64) BlockI {
   }
 }
 
-// The tree's split decisions for the 16 rows of xs: dec[i] has lane l set if row l
-// goes left at split i.
-inline void Decisions(const Tables& t, const TreeSplits& ts, const Block* xs, __mmask16* dec) {
+// The tree's split decisions for kP batches of 16 rows (batch p's features at
+// xs + p * nf, its decisions at dec + p * dec_stride): dec[i] has lane l set if row
+// l goes left at split i.
+template <std::size_t kP>
+inline void Decisions(const Tables& t, const TreeSplits& ts, const Block* xs, std::size_t nf,
+                      __mmask16* dec, std::size_t dec_stride) {
   const Condition* sp = t.splits.data();
   __mmask16* d = dec - ts.begin;
   for (std::uint32_t i = ts.begin; i < ts.dl_end; ++i) {
-    d[i] = _mm512_cmp_ps_mask(xs[sp[i].feature].Load(), _mm512_set1_ps(sp[i].hi), _CMP_NGE_UQ);
+    __m512 hi = _mm512_set1_ps(sp[i].hi);
+    const Block* x = xs + sp[i].feature;
+    for (std::size_t p = 0; p < kP; ++p) {
+      d[p * dec_stride + i] = _mm512_cmp_ps_mask(x[p * nf].Load(), hi, _CMP_NGE_UQ);
+    }
   }
   for (std::uint32_t i = ts.dl_end; i < ts.num_end; ++i) {
-    d[i] = _mm512_cmp_ps_mask(xs[sp[i].feature].Load(), _mm512_set1_ps(sp[i].hi), _CMP_LT_OQ);
+    __m512 hi = _mm512_set1_ps(sp[i].hi);
+    const Block* x = xs + sp[i].feature;
+    for (std::size_t p = 0; p < kP; ++p) {
+      d[p * dec_stride + i] = _mm512_cmp_ps_mask(x[p * nf].Load(), hi, _CMP_LT_OQ);
+    }
   }
-  if (ts.end > ts.num_end) CategoricalDecisions(t, ts, xs, d);
+  if (ts.end > ts.num_end) {
+    for (std::size_t p = 0; p < kP; ++p)
+      CategoricalDecisions(t, ts, xs + p * nf, d + p * dec_stride);
+  }
 }
 
-// Unit u's masks for the 16 rows, from the split decisions and the partial masks
-// of the previous units (level), which it extends.
-inline __m512i UnitMask(const Tables& t, const Unit& u, const __mmask16* dec, BlockI* level) {
+// Unit u's masks for kP batches of 16 rows, from the split decisions (batch p's at
+// dec + p * dec_stride) and the partial masks of the previous units (batch p's at
+// level + p * level_stride, entry 0 all zeros), which it extends. The batches share
+// each step's constants.
+template <std::size_t kP>
+inline void UnitMasks(const Tables& t, const Unit& u, const __mmask16* dec, std::size_t dec_stride,
+                      BlockI* level, std::size_t level_stride, __m512i* mask) {
   std::uint32_t k = u.op_keep;
-  __m512i mask = level[k].Load();
+  for (std::size_t p = 0; p < kP; ++p) mask[p] = level[p * level_stride + k].Load();
   const MaskOp* op = t.ops.data() + u.op_begin;
   for (std::uint32_t i = 0; i < u.num_ops; ++i, ++op) {
-    auto pass = static_cast<__mmask16>(dec[op->node] ^ op->flip);
-    auto set = static_cast<__mmask16>(pass & op->set);
-    auto clear = static_cast<__mmask16>(~(pass | op->set));
     __m512i bit = _mm512_set1_epi32(static_cast<int>(op->bit));
-    mask = _mm512_mask_or_epi32(mask, set, mask, bit);
-    mask = _mm512_mask_andnot_epi32(mask, clear, bit, mask);
-    level[++k].Store(mask);
+    ++k;
+    for (std::size_t p = 0; p < kP; ++p) {
+      auto pass = static_cast<__mmask16>(dec[p * dec_stride + op->node] ^ op->flip);
+      auto set = static_cast<__mmask16>(pass & op->set);
+      auto clear = static_cast<__mmask16>(~(pass | op->set));
+      mask[p] = _mm512_mask_or_epi32(mask[p], set, mask[p], bit);
+      mask[p] = _mm512_mask_andnot_epi32(mask[p], clear, bit, mask[p]);
+      level[p * level_stride + k].Store(mask[p]);
+    }
   }
-  return mask;
 }
 
 // A table of 2^bits floats held in kRegs registers (bits <= 4, 5, 6, 7), read
@@ -245,15 +265,11 @@ inline void AddTrees(const Tables& t, std::size_t block, std::size_t block_end, 
                      std::size_t nf, Block* const* acc, __mmask16* dec, std::size_t dec_stride,
                      BlockI* level, std::size_t level_stride) {
   for (std::size_t tree = block; tree < block_end; ++tree) {
-    for (std::size_t p = 0; p < kP; ++p) {
-      Decisions(t, t.tree_splits[tree], xs + p * nf, dec + p * dec_stride);
-    }
+    Decisions<kP>(t, t.tree_splits[tree], xs, nf, dec, dec_stride);
     for (std::uint32_t ui = t.tree_units[tree]; ui < t.tree_units[tree + 1]; ++ui) {
       const Unit& u = t.units[ui];
       __m512i mask[kP];
-      for (std::size_t p = 0; p < kP; ++p) {
-        mask[p] = UnitMask(t, u, dec + p * dec_stride, level + p * level_stride);
-      }
+      UnitMasks<kP>(t, u, dec, dec_stride, level, level_stride, mask);
       AddUnitAnySize<kP>(t, u, mask, acc);
     }
   }
