@@ -169,7 +169,7 @@ struct MemoryTable {
 };
 
 // Adds unit u's contributions for kP batches of 16 rows: batch p's masks are
-// mask[p] and its accumulators acc[p]. Two batches share the unit's table loads,
+// mask[p] and its accumulators acc[p]. The batches share the unit's table loads,
 // its term constants and its dispatch.
 template <typename Table, std::size_t kP>
 inline void AddUnit(const Tables& t, const Unit& u, const __m512i* mask, Block* const* acc) {
@@ -287,12 +287,12 @@ void ExplainAvx512(const Tables& t, const float* rows, std::size_t n, std::size_
   // read from beyond L2 once per group rather than once per batch (all tables
   // together are about the size of L2, and share it with the rows and results).
   constexpr std::size_t kBatches = 16;
-  constexpr std::size_t kPair = 2;
+  constexpr std::size_t kGang = 4;  // batches that go through a unit together
   std::size_t dec_stride = t.max_splits + 1, level_stride = t.max_ops + 1;
-  std::vector<Block> xs(kBatches * nf), acc(kPair * nf, Block{});
+  std::vector<Block> xs(kBatches * nf), acc(kGang * nf, Block{});
   std::vector<BlockD> dacc(kBatches * 2 * nf);
-  std::vector<BlockI> level(kPair * level_stride, BlockI{});
-  std::vector<__mmask16> dec(kPair * dec_stride);
+  std::vector<BlockI> level(kGang * level_stride, BlockI{});
+  std::vector<__mmask16> dec(kGang * dec_stride);
   bool slow = t.tree_slow[tree_end] > t.tree_slow[tree_begin];
   alignas(64) float lanes[kLanes];
   alignas(64) double lanes_d[kLanes];
@@ -311,19 +311,23 @@ void ExplainAvx512(const Tables& t, const float* rows, std::size_t n, std::size_
     }
     for (std::size_t block = tree_begin; block < tree_end; block += kTreesPerFlush) {
       std::size_t block_end = std::min(tree_end, block + kTreesPerFlush);
-      // Two batches at a time; an odd last one alone.
-      for (std::size_t b = 0; b < batches; b += kPair) {
-        std::size_t pair = std::min(kPair, batches - b);
+      // Four batches at a time; the rest two or one at a time.
+      for (std::size_t b = 0, gang = 0; b < batches; b += gang) {
+        gang = batches - b >= 4 ? 4 : batches - b >= 2 ? 2 : 1;
         const Block* x = xs.data() + b * nf;
-        Block* accs[kPair] = {acc.data(), acc.data() + nf};
-        if (pair == 2) {
+        Block* accs[kGang];
+        for (std::size_t p = 0; p < kGang; ++p) accs[p] = acc.data() + p * nf;
+        if (gang == 4) {
+          AddTrees<4>(t, block, block_end, x, nf, accs, dec.data(), dec_stride, level.data(),
+                      level_stride);
+        } else if (gang == 2) {
           AddTrees<2>(t, block, block_end, x, nf, accs, dec.data(), dec_stride, level.data(),
                       level_stride);
         } else {
           AddTrees<1>(t, block, block_end, x, nf, accs, dec.data(), dec_stride, level.data(),
                       level_stride);
         }
-        for (std::size_t p = 0; p < pair; ++p) {
+        for (std::size_t p = 0; p < gang; ++p) {
           BlockD* d = dacc.data() + 2 * (b + p) * nf;
           Block* a_p = accs[p];
           for (std::size_t f = 0; f < nf; ++f) {
