@@ -7,7 +7,8 @@
 //
 // Targets (issue: exact fast TreeSHAP): >= 300x XGBoost's rows/s on 2 threads; a
 // single row <= 50 us p99. items_per_second is rows/s over wall-clock time; the
-// single-row benchmarks report p50_us and p99_us over their calls.
+// single-row benchmarks report p50_us and p99_us over their calls; BM_MachineStalls
+// reports how often and how long each core of the machine is taken away.
 #include <benchmark/benchmark.h>
 #include <xgboost/c_api.h>
 
@@ -19,6 +20,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "treeshap/ensemble.h"
@@ -178,6 +180,44 @@ BENCHMARK(BM_CandorSingleRow)
     ->Iterations(5000)
     ->Unit(benchmark::kMicrosecond)
     ->UseRealTime();
+
+// The machine itself: two threads (one per core) read the clock in a loop for a
+// quarter of a second and record every gap of more than 10 us, when the core ran
+// something else (the kernel's timer tick, the hypervisor). A single-row call is
+// delayed by any such gap on either core, so these set a floor under its p99.
+void BM_MachineStalls(benchmark::State& state) {
+  using Clock = std::chrono::steady_clock;
+  constexpr auto kSpan = std::chrono::milliseconds(250);
+  std::vector<double> gaps;
+  double seconds = 0;
+  for (auto _ : state) {
+    std::vector<std::vector<double>> found(2);
+    {
+      std::vector<std::thread> threads;
+      for (auto& g : found) {
+        threads.emplace_back([&g, kSpan] {
+          auto start = Clock::now(), last = start;
+          for (auto now = start; now - start < kSpan; now = Clock::now()) {
+            double us = std::chrono::duration<double, std::micro>(now - last).count();
+            if (us > 10) g.push_back(us);
+            last = now;
+          }
+        });
+      }
+      for (auto& t : threads) t.join();
+    }
+    for (const auto& g : found) gaps.insert(gaps.end(), g.begin(), g.end());
+    seconds += 2 * std::chrono::duration<double>(kSpan).count();
+  }
+  std::sort(gaps.begin(), gaps.end());
+  double lost = 0;
+  for (double g : gaps) lost += g;
+  state.counters["stalls_per_core_s"] = static_cast<double>(gaps.size()) / seconds;
+  state.counters["stall_p50_us"] = gaps.empty() ? 0 : gaps[gaps.size() / 2];
+  state.counters["stall_p90_us"] = gaps.empty() ? 0 : gaps[gaps.size() * 9 / 10];
+  state.counters["time_lost_pct"] = lost / (seconds * 1e6) * 100;
+}
+BENCHMARK(BM_MachineStalls)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 
