@@ -15,7 +15,8 @@
 //   * with AVX-512 (checked at run time), 16 rows are explained at once, one row per
 //     vector lane, reading tables of up to 128 floats held in registers through
 //     permutes (larger ones through gathers), 256 rows going through a few trees
-//     at a time so that those trees' tables stay in cache; a single row puts a
+//     at a time so that those trees' tables stay in cache, and four batches of 16
+//     through each unit together so that they share its loads; a single row puts a
 //     unit's terms in the lanes instead; elsewhere a portable kernel does the
 //     same per row;
 //   * paths with more unique features than the tables allow (Options::max_table_bits)
