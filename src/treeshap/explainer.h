@@ -17,7 +17,9 @@
 //     permutes (larger ones through gathers), 256 rows going through a few trees
 //     at a time so that those trees' tables stay in cache, and four batches of 16
 //     through each unit together so that they share its loads; a single row puts a
-//     unit's terms in the lanes instead; elsewhere a portable kernel does the
+//     unit's terms in the lanes instead, reads each unit's data from one cache
+//     line and computes its mask from its whole path at once (the tree's split
+//     decisions as the bits of one word); elsewhere a portable kernel does the
 //     same per row;
 //   * paths with more unique features than the tables allow (Options::max_table_bits)
 //     or with a zero cover ratio are explained per row by Algorithm 2's path

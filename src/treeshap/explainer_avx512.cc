@@ -12,6 +12,8 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 #include <vector>
 
 namespace candor::treeshap::internal {
@@ -293,6 +295,8 @@ void ExplainAvx512(const Tables& t, const float* rows, std::size_t n, std::size_
   std::vector<BlockD> dacc(kBatches * 2 * nf);
   std::vector<BlockI> level(kGang * level_stride, BlockI{});
   std::vector<__mmask16> dec(kGang * dec_stride);
+  Block* accs[kGang];
+  for (std::size_t p = 0; p < kGang; ++p) accs[p] = acc.data() + p * nf;
   bool slow = t.tree_slow[tree_end] > t.tree_slow[tree_begin];
   alignas(64) float lanes[kLanes];
   alignas(64) double lanes_d[kLanes];
@@ -315,8 +319,6 @@ void ExplainAvx512(const Tables& t, const float* rows, std::size_t n, std::size_
       for (std::size_t b = 0, gang = 0; b < batches; b += gang) {
         gang = batches - b >= 4 ? 4 : batches - b >= 2 ? 2 : 1;
         const Block* x = xs.data() + b * nf;
-        Block* accs[kGang];
-        for (std::size_t p = 0; p < kGang; ++p) accs[p] = acc.data() + p * nf;
         if (gang == 4) {
           AddTrees<4>(t, block, block_end, x, nf, accs, dec.data(), dec_stride, level.data(),
                       level_stride);
@@ -358,8 +360,120 @@ void ExplainAvx512(const Tables& t, const float* rows, std::size_t n, std::size_
   }
 }
 
+namespace {
+
+// The split decisions of tree `tree` for the row whose features are x_lo (0-15) and
+// x_hi (16-31), as bits: bit i set if the row goes left at split i of the tree. The
+// thresholds are compared 16 at a time; categorical splits are then decided one by
+// one.
+inline std::uint64_t DecisionBits(const Tables& t, std::size_t tree, __m512 x_lo, __m512 x_hi,
+                                  const float* x) {
+  const TreeSplits& ts = t.tree_splits[tree];
+  std::uint64_t d = 0;
+  for (std::uint32_t base = ts.begin; base < ts.end; base += 16) {
+    std::uint32_t count = std::min<std::uint32_t>(16, ts.end - base);
+    auto lanes = static_cast<__mmask16>((1u << count) - 1);
+    // Lanes below dl_end send missing values left.
+    std::uint32_t dl = ts.dl_end > base ? std::min<std::uint32_t>(16, ts.dl_end - base) : 0;
+    auto missing_left = static_cast<__mmask16>((1u << dl) - 1);
+    __m512i feature = _mm512_maskz_loadu_epi32(lanes, t.split_feature.data() + base);
+    __m512 hi = _mm512_maskz_loadu_ps(lanes, t.split_hi.data() + base);
+    __m512 v = _mm512_permutex2var_ps(x_lo, feature, x_hi);
+    __mmask16 nge = _mm512_mask_cmp_ps_mask(missing_left, v, hi, _CMP_NGE_UQ);
+    __mmask16 lt =
+        _mm512_mask_cmp_ps_mask(static_cast<__mmask16>(lanes & ~missing_left), v, hi, _CMP_LT_OQ);
+    d |= std::uint64_t{static_cast<std::uint16_t>(nge | lt)} << (base - ts.begin);
+  }
+  for (std::uint32_t i = ts.num_end; i < ts.end; ++i) {
+    std::uint64_t b = std::uint64_t{1} << (i - ts.begin);
+    const Condition& c = t.splits[i];
+    d = Satisfies(t, c, x[c.feature]) ? d | b : d & ~b;
+  }
+  return d;
+}
+
+// ExplainAvx512Rows from the units' RowUnits (tables.h): one cache line of unit data
+// each, and each mask computed from its whole path at once.
+void ExplainRowUnits(const Tables& t, const float* rows, std::size_t n, std::size_t tree_begin,
+                     std::size_t tree_end, double* out) {
+  std::size_t nf = t.num_features;
+  const float* tables = t.tables.data();
+  const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512i one = _mm512_set1_epi32(1);
+  const __m512i one64 = _mm512_set1_epi64(1);
+  constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full, kHigh = 0x8080808080808080ull;
+  for (std::size_t r = 0; r < n; ++r) {
+    const float* x = rows + r * nf;
+    double* o = out + r * (nf + 1);
+    __m512 x_lo =
+        _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << std::min<std::size_t>(nf, 16)) - 1), x);
+    __m512 x_hi = nf > 16
+                      ? _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << (nf - 16)) - 1), x + 16)
+                      : _mm512_setzero_ps();
+    __m512d dacc[4] = {_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd(),
+                       _mm512_setzero_pd()};
+    for (std::size_t block = tree_begin; block < tree_end; block += kTreesPerFlush) {
+      std::size_t block_end = std::min(tree_end, block + kTreesPerFlush);
+      // Features 0-15 and 16-31.
+      __m512 acc_lo = _mm512_setzero_ps(), acc_hi = _mm512_setzero_ps();
+      for (std::size_t tree = block; tree < block_end; ++tree) {
+        __m512i d = _mm512_set1_epi64(static_cast<long long>(DecisionBits(t, tree, x_lo, x_hi, x)));
+        for (std::uint32_t ui = t.tree_units[tree]; ui < t.tree_units[tree + 1]; ++ui) {
+          const RowUnit& u = t.row_units[ui];
+          // Which path positions the row went left at, which of them failed, and
+          // from those the mask (tables.h).
+          __m512i shift =
+              _mm512_cvtepu8_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(u.nodes)));
+          auto went_left = static_cast<std::uint32_t>(
+              _mm512_test_epi64_mask(_mm512_srlv_epi64(d, shift), one64));
+          std::uint64_t fail = (went_left ^ u.left) & 0xFFu, positions = 0;
+          std::memcpy(&positions, u.bit_positions, sizeof positions);
+          std::uint64_t hit = (fail * 0x0101010101010101ull) & positions;
+          hit = (((hit & kLow7) + kLow7) | hit) & kHigh;  // byte b's top bit: F's bit b
+          auto failed = static_cast<std::uint32_t>(((hit >> 7) * 0x0102040810204080ull) >> 56);
+          std::uint32_t mask = u.set_bits & ~failed;
+          auto lanes = static_cast<__mmask16>((1u << u.num_lanes) - 1);
+          // bit[] is 7 bytes; the 8th byte read belongs to the next RowUnit, its lane
+          // unused.
+          __m512i bit = _mm512_sllv_epi32(
+              one, _mm512_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(u.bit))));
+          __m512 coef = _mm512_maskz_loadu_ps(lanes, u.coef);
+          __m512i m = _mm512_set1_epi32(static_cast<int>(mask));
+          const float* table = tables + u.table;
+          __m512 a = RowTerms(u.num_bits, lanes, _mm512_xor_si512(m, bit), table);
+          // F's lane has no bit, so it takes -C[mask] here and F[mask] below; F
+          // follows C (of at least kMinTable floats). Without F, lane 7 is unused.
+          __mmask16 has = _mm512_mask_test_epi32_mask(lanes, m, bit);
+          __m512 v = _mm512_mask_mul_ps(_mm512_set1_ps(-table[mask]), has, a, coef);
+          std::size_t f_table = std::max(std::size_t{1} << u.num_bits, kMinTable);
+          v = _mm512_mask_mov_ps(v, static_cast<__mmask16>(1u << u.f_lane),
+                                 _mm512_set1_ps(table[f_table + mask]));
+          v = _mm512_maskz_mov_ps(lanes, v);
+          auto lo = static_cast<__mmask16>(u.present & 0xFFFFu);
+          auto hi = static_cast<__mmask16>(u.present >> 16);
+          __m512i from_hi = _mm512_add_epi32(iota, _mm512_set1_epi32(std::popcount(lo)));
+          acc_lo = _mm512_add_ps(acc_lo, _mm512_maskz_expand_ps(lo, v));
+          acc_hi =
+              _mm512_add_ps(acc_hi, _mm512_maskz_expand_ps(hi, _mm512_permutexvar_ps(from_hi, v)));
+        }
+      }
+      dacc[0] = _mm512_add_pd(dacc[0], _mm512_cvtps_pd(_mm512_castps512_ps256(acc_lo)));
+      dacc[1] = _mm512_add_pd(dacc[1], _mm512_cvtps_pd(_mm512_extractf32x8_ps(acc_lo, 1)));
+      dacc[2] = _mm512_add_pd(dacc[2], _mm512_cvtps_pd(_mm512_castps512_ps256(acc_hi)));
+      dacc[3] = _mm512_add_pd(dacc[3], _mm512_cvtps_pd(_mm512_extractf32x8_ps(acc_hi, 1)));
+      for (std::size_t tree = block; tree < block_end; ++tree) AddSlowLeaves(t, tree, x, o);
+    }
+    alignas(64) double lanes_d[kRowFeatures];
+    for (std::size_t i = 0; i < 4; ++i) _mm512_store_pd(lanes_d + 8 * i, dacc[i]);
+    for (std::size_t f = 0; f < nf; ++f) o[f] += lanes_d[f];
+  }
+}
+
+}  // namespace
+
 void ExplainAvx512Rows(const Tables& t, const float* rows, std::size_t n, std::size_t tree_begin,
                        std::size_t tree_end, double* out) {
+  if (!t.row_units.empty()) return ExplainRowUnits(t, rows, n, tree_begin, tree_end, out);
   std::size_t nf = t.num_features;
   if (t.slots.empty()) return ExplainPortable(t, rows, n, tree_begin, tree_end, out);
   std::vector<std::uint16_t> dec(t.max_splits + 1);

@@ -358,6 +358,66 @@ double MeanValue(const Tree& t, std::int32_t node) {
          static_cast<double>(t.cover[u]);
 }
 
+// Fills t.row_units, t.split_feature and t.split_hi when every tree and unit fits
+// (tables.h); leaves them empty otherwise.
+void BuildRowUnits(Tables& t) {
+  if (t.num_features > kRowFeatures || t.max_splits > 64) return;
+  std::vector<RowUnit> rows(t.units.size() + 1, RowUnit{});
+  std::vector<const MaskOp*> path;  // the steps of the current unit's whole path
+  for (std::size_t i = 0; i < t.units.size(); ++i) {
+    const Unit& u = t.units[i];
+    std::uint32_t lanes = u.num_terms + (u.f_feature >= 0 ? 1 : 0);
+    if (lanes > 7 || u.num_bits > 8) return;
+    if (u.f_feature >= 0 &&
+        u.f_table != u.table + std::max(std::uint32_t{1} << u.num_bits, std::uint32_t{kMinTable})) {
+      return;
+    }
+    RowUnit& r = rows[i];
+    r.table = u.table;
+    r.num_bits = static_cast<std::uint8_t>(u.num_bits);
+    r.num_lanes = static_cast<std::uint8_t>(lanes);
+    // Lanes: (feature, term index or -1 for F), ordered by feature.
+    std::vector<std::pair<std::int32_t, std::int32_t>> order;
+    for (std::uint32_t k = 0; k < u.num_terms; ++k) {
+      order.emplace_back(t.terms[u.term_begin + k].feature, static_cast<std::int32_t>(k));
+    }
+    if (u.f_feature >= 0) order.emplace_back(u.f_feature, -1);
+    std::sort(order.begin(), order.end());
+    r.f_lane = 7;
+    std::fill(std::begin(r.bit), std::end(r.bit), std::uint8_t{32});
+    for (std::size_t lane = 0; lane < order.size(); ++lane) {
+      auto [feature, k] = order[lane];
+      std::uint32_t f_bit = std::uint32_t{1} << feature;
+      if (r.present & f_bit) return;  // a feature twice: the expand cannot place it
+      r.present |= f_bit;
+      if (k < 0) {
+        r.f_lane = static_cast<std::uint8_t>(lane);
+        continue;
+      }
+      const Term& term = t.terms[u.term_begin + static_cast<std::uint32_t>(k)];
+      r.coef[lane] = term.coef;
+      r.bit[lane] = static_cast<std::uint8_t>(term.bit);
+    }
+    // The path: the previous unit's first op_keep steps, then this unit's.
+    path.resize(u.op_keep);
+    for (std::uint32_t j = 0; j < u.num_ops; ++j) path.push_back(&t.ops[u.op_begin + j]);
+    if (path.size() > 8) return;
+    for (std::size_t j = 0; j < path.size(); ++j) {
+      const MaskOp& op = *path[j];
+      auto b = static_cast<std::uint32_t>(std::countr_zero(op.bit));
+      r.nodes[j] = static_cast<std::uint8_t>(op.node);
+      if (op.flip == 0) r.left = static_cast<std::uint8_t>(r.left | 1u << j);
+      if (op.set != 0) r.set_bits = static_cast<std::uint8_t>(r.set_bits | op.bit);
+      r.bit_positions[b] = static_cast<std::uint8_t>(r.bit_positions[b] | 1u << j);
+    }
+  }
+  t.row_units = std::move(rows);
+  for (const Condition& c : t.splits) {
+    t.split_feature.push_back(c.feature);
+    t.split_hi.push_back(c.hi);
+  }
+}
+
 }  // namespace
 
 Tables BuildTables(const Ensemble& e, std::uint32_t max_bits) {
@@ -393,6 +453,7 @@ Tables BuildTables(const Ensemble& e, std::uint32_t max_bits) {
       if (u.f_feature >= 0) slot[u.f_feature] = static_cast<std::uint8_t>(u.num_terms);
     }
   }
+  BuildRowUnits(out);
   return out;
 }
 

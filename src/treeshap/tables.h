@@ -88,6 +88,29 @@ struct Unit {
   bool categorical;  // some condition has a CatSet
 };
 
+// The single-row AVX-512 kernel's view of a unit, in one cache line (instead of the
+// Unit, its MaskOps, terms and slots in five arrays). Its mask comes from its whole
+// path at once rather than from the previous unit's: with D the tree's split
+// decisions as bits (bit i set if the row goes left at split i), path position j
+// fails if D's bit nodes[j] differs from bit j of `left`, and
+//   mask = set_bits & ~F,  F's bit b set if a failed position is in bit_positions[b].
+// Its lanes are the unit's terms and its F table ordered by feature, so that an
+// expand (vexpandps) by `present` (bit f set for each of those features) puts them
+// among 32 feature accumulators.
+struct alignas(64) RowUnit {
+  std::uint32_t table;  // C; F (if any) follows it
+  std::uint32_t present;
+  float coef[7];  // per lane; 0 in F's lane
+  std::uint8_t nodes[8];
+  std::uint8_t bit_positions[8];
+  std::uint8_t left;
+  std::uint8_t set_bits;
+  std::uint8_t num_bits, num_lanes;
+  std::uint8_t f_lane;  // F's lane, or 7 when there is no F
+  std::uint8_t bit[7];  // per lane: the term's mask bit; 32 (none) in F's lane
+};
+static_assert(sizeof(RowUnit) == 64);
+
 struct SlowFeature {
   double z;
   Condition cond;
@@ -117,6 +140,13 @@ struct Tables {
   // terms: unit u's slots[u * kRowFeatures + f] is the lane of feature f in the
   // unit's term vector (terms, then F), or 16 if the unit does not have f.
   std::vector<std::uint8_t> slots;
+  // For models of at most kRowFeatures features and 64 splits a tree whose units
+  // have at most 7 lanes (terms and F) and 8 steps on their path: one RowUnit per
+  // unit (plus one of zeros, which the last unit's 8-byte read of bit[] touches),
+  // and each split's feature and threshold; empty otherwise.
+  std::vector<RowUnit> row_units;
+  std::vector<std::int32_t> split_feature;
+  std::vector<float> split_hi;
   std::vector<Unit> units;
   std::vector<float> tables;
   std::vector<SlowFeature> slow_features;
