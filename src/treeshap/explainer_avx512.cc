@@ -392,16 +392,26 @@ inline std::uint64_t DecisionBits(const Tables& t, std::size_t tree, __m512 x_lo
   return d;
 }
 
+// kFromHi.v[k]: the permutation that moves lanes k.. of a vector to lanes 0..
+struct FromHi {
+  alignas(64) std::int32_t v[17][16];
+};
+constexpr FromHi kFromHi = [] {
+  FromHi f{};
+  for (int k = 0; k <= 16; ++k) {
+    for (int l = 0; l < 16; ++l) f.v[k][l] = (k + l) & 15;
+  }
+  return f;
+}();
+
 // ExplainAvx512Rows from the units' RowUnits (tables.h): one cache line of unit data
 // each, and each mask computed from its whole path at once.
 void ExplainRowUnits(const Tables& t, const float* rows, std::size_t n, std::size_t tree_begin,
                      std::size_t tree_end, double* out) {
   std::size_t nf = t.num_features;
   const float* tables = t.tables.data();
-  const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   const __m512i one = _mm512_set1_epi32(1);
   const __m512i one64 = _mm512_set1_epi64(1);
-  constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full, kHigh = 0x8080808080808080ull;
   for (std::size_t r = 0; r < n; ++r) {
     const float* x = rows + r * nf;
     double* o = out + r * (nf + 1);
@@ -426,13 +436,13 @@ void ExplainRowUnits(const Tables& t, const float* rows, std::size_t n, std::siz
               _mm512_cvtepu8_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(u.nodes)));
           auto went_left = static_cast<std::uint32_t>(
               _mm512_test_epi64_mask(_mm512_srlv_epi64(d, shift), one64));
-          std::uint64_t fail = (went_left ^ u.left) & 0xFFu, positions = 0;
-          std::memcpy(&positions, u.bit_positions, sizeof positions);
-          std::uint64_t hit = (fail * 0x0101010101010101ull) & positions;
-          hit = (((hit & kLow7) + kLow7) | hit) & kHigh;  // byte b's top bit: F's bit b
-          auto failed = static_cast<std::uint32_t>(((hit >> 7) * 0x0102040810204080ull) >> 56);
+          // Byte b of bit_positions: the positions that set mask bit b.
+          auto fail = static_cast<char>((went_left ^ u.left) & 0xFFu);
+          auto failed = static_cast<std::uint32_t>(_mm_test_epi8_mask(
+              _mm_set1_epi8(fail),
+              _mm_loadl_epi64(reinterpret_cast<const __m128i*>(u.bit_positions))));
           std::uint32_t mask = u.set_bits & ~failed;
-          auto lanes = static_cast<__mmask16>((1u << u.num_lanes) - 1);
+          auto lanes = static_cast<__mmask16>(u.lanes);
           // bit[] is 7 bytes; the 8th byte read belongs to the next RowUnit, its lane
           // unused.
           __m512i bit = _mm512_sllv_epi32(
@@ -442,16 +452,15 @@ void ExplainRowUnits(const Tables& t, const float* rows, std::size_t n, std::siz
           const float* table = tables + u.table;
           __m512 a = RowTerms(u.num_bits, lanes, _mm512_xor_si512(m, bit), table);
           // F's lane has no bit, so it takes -C[mask] here and F[mask] below; F
-          // follows C (of at least kMinTable floats). Without F, lane 7 is unused.
-          __mmask16 has = _mm512_mask_test_epi32_mask(lanes, m, bit);
+          // follows C (of at least kMinTable floats). Lanes not in `lanes` hold
+          // anything: the expands read only the lanes in use.
+          __mmask16 has = _mm512_test_epi32_mask(m, bit);
           __m512 v = _mm512_mask_mul_ps(_mm512_set1_ps(-table[mask]), has, a, coef);
-          std::size_t f_table = std::max(std::size_t{1} << u.num_bits, kMinTable);
-          v = _mm512_mask_mov_ps(v, static_cast<__mmask16>(1u << u.f_lane),
-                                 _mm512_set1_ps(table[f_table + mask]));
-          v = _mm512_maskz_mov_ps(lanes, v);
-          auto lo = static_cast<__mmask16>(u.present & 0xFFFFu);
-          auto hi = static_cast<__mmask16>(u.present >> 16);
-          __m512i from_hi = _mm512_add_epi32(iota, _mm512_set1_epi32(std::popcount(lo)));
+          std::size_t f_table = u.f_lane ? std::max(std::size_t{1} << u.num_bits, kMinTable) : 0;
+          v = _mm512_mask_mov_ps(v, u.f_lane, _mm512_set1_ps(table[f_table + mask]));
+          auto lo = static_cast<__mmask16>(u.present_lo);
+          auto hi = static_cast<__mmask16>(u.present_hi);
+          __m512i from_hi = _mm512_load_si512(kFromHi.v[std::popcount(u.present_lo)]);
           acc_lo = _mm512_add_ps(acc_lo, _mm512_maskz_expand_ps(lo, v));
           acc_hi =
               _mm512_add_ps(acc_hi, _mm512_maskz_expand_ps(hi, _mm512_permutexvar_ps(from_hi, v)));

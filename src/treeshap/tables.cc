@@ -375,7 +375,7 @@ void BuildRowUnits(Tables& t) {
     RowUnit& r = rows[i];
     r.table = u.table;
     r.num_bits = static_cast<std::uint8_t>(u.num_bits);
-    r.num_lanes = static_cast<std::uint8_t>(lanes);
+    r.lanes = static_cast<std::uint8_t>((1u << lanes) - 1);
     // Lanes: (feature, term index or -1 for F), ordered by feature.
     std::vector<std::pair<std::int32_t, std::int32_t>> order;
     for (std::uint32_t k = 0; k < u.num_terms; ++k) {
@@ -383,21 +383,23 @@ void BuildRowUnits(Tables& t) {
     }
     if (u.f_feature >= 0) order.emplace_back(u.f_feature, -1);
     std::sort(order.begin(), order.end());
-    r.f_lane = 7;
     std::fill(std::begin(r.bit), std::end(r.bit), std::uint8_t{32});
+    std::uint32_t present = 0;
     for (std::size_t lane = 0; lane < order.size(); ++lane) {
       auto [feature, k] = order[lane];
       std::uint32_t f_bit = std::uint32_t{1} << feature;
-      if (r.present & f_bit) return;  // a feature twice: the expand cannot place it
-      r.present |= f_bit;
+      if (present & f_bit) return;  // a feature twice: the expand cannot place it
+      present |= f_bit;
       if (k < 0) {
-        r.f_lane = static_cast<std::uint8_t>(lane);
+        r.f_lane = static_cast<std::uint8_t>(1u << lane);
         continue;
       }
       const Term& term = t.terms[u.term_begin + static_cast<std::uint32_t>(k)];
       r.coef[lane] = term.coef;
       r.bit[lane] = static_cast<std::uint8_t>(term.bit);
     }
+    r.present_lo = static_cast<std::uint16_t>(present);
+    r.present_hi = static_cast<std::uint16_t>(present >> 16);
     // The path: the previous unit's first op_keep steps, then this unit's.
     path.resize(u.op_keep);
     for (std::uint32_t j = 0; j < u.num_ops; ++j) path.push_back(&t.ops[u.op_begin + j]);

@@ -94,19 +94,20 @@ struct Unit {
 // decisions as bits (bit i set if the row goes left at split i), path position j
 // fails if D's bit nodes[j] differs from bit j of `left`, and
 //   mask = set_bits & ~F,  F's bit b set if a failed position is in bit_positions[b].
-// Its lanes are the unit's terms and its F table ordered by feature, so that an
-// expand (vexpandps) by `present` (bit f set for each of those features) puts them
-// among 32 feature accumulators.
+// Its lanes are the unit's terms and its F table ordered by feature, so that two
+// expands (vexpandps) by `present_lo` and `present_hi` (bit f set for each of
+// features f and 16 + f among them) put them among 32 feature accumulators.
 struct alignas(64) RowUnit {
   std::uint32_t table;  // C; F (if any) follows it
-  std::uint32_t present;
+  std::uint16_t present_lo, present_hi;
   float coef[7];  // per lane; 0 in F's lane
   std::uint8_t nodes[8];
   std::uint8_t bit_positions[8];
   std::uint8_t left;
   std::uint8_t set_bits;
-  std::uint8_t num_bits, num_lanes;
-  std::uint8_t f_lane;  // F's lane, or 7 when there is no F
+  std::uint8_t num_bits;
+  std::uint8_t lanes;   // bit l set for each lane l in use
+  std::uint8_t f_lane;  // bit l set for F's lane; 0 when there is no F
   std::uint8_t bit[7];  // per lane: the term's mask bit; 32 (none) in F's lane
 };
 static_assert(sizeof(RowUnit) == 64);
