@@ -443,24 +443,22 @@ void ExplainRowUnits(const Tables& t, const float* rows, std::size_t n, std::siz
               _mm_loadl_epi64(reinterpret_cast<const __m128i*>(u.bit_positions))));
           std::uint32_t mask = u.set_bits & ~failed;
           auto lanes = static_cast<__mmask16>(u.lanes);
-          // bit[] is 7 bytes; the 8th byte read belongs to the next RowUnit, its lane
-          // unused.
+          // bit[] is 6 bytes; the other two read belong to the next RowUnit, their
+          // lanes unused.
           __m512i bit = _mm512_sllv_epi32(
               one, _mm512_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(u.bit))));
           __m512 coef = _mm512_maskz_loadu_ps(lanes, u.coef);
           __m512i m = _mm512_set1_epi32(static_cast<int>(mask));
           const float* table = tables + u.table;
           __m512 a = RowTerms(u.num_bits, lanes, _mm512_xor_si512(m, bit), table);
-          // F's lane has no bit, so it takes -C[mask] here and F[mask] below; F
-          // follows C (of at least kMinTable floats). Lanes not in `lanes` hold
-          // anything: the expands read only the lanes in use.
+          // F's lane has no bit, so it takes -C[mask] here and F[mask] below. Lanes
+          // not in `lanes` hold anything: the expands read only the lanes in use.
           __mmask16 has = _mm512_test_epi32_mask(m, bit);
           __m512 v = _mm512_mask_mul_ps(_mm512_set1_ps(-table[mask]), has, a, coef);
-          std::size_t f_table = u.f_lane ? std::max(std::size_t{1} << u.num_bits, kMinTable) : 0;
-          v = _mm512_mask_mov_ps(v, u.f_lane, _mm512_set1_ps(table[f_table + mask]));
+          v = _mm512_mask_mov_ps(v, u.f_lane, _mm512_set1_ps(tables[u.f_table + mask]));
           auto lo = static_cast<__mmask16>(u.present_lo);
           auto hi = static_cast<__mmask16>(u.present_hi);
-          __m512i from_hi = _mm512_load_si512(kFromHi.v[std::popcount(u.present_lo)]);
+          __m512i from_hi = _mm512_load_si512(kFromHi.v[u.lo_count]);
           acc_lo = _mm512_add_ps(acc_lo, _mm512_maskz_expand_ps(lo, v));
           acc_hi =
               _mm512_add_ps(acc_hi, _mm512_maskz_expand_ps(hi, _mm512_permutexvar_ps(from_hi, v)));

@@ -367,13 +367,10 @@ void BuildRowUnits(Tables& t) {
   for (std::size_t i = 0; i < t.units.size(); ++i) {
     const Unit& u = t.units[i];
     std::uint32_t lanes = u.num_terms + (u.f_feature >= 0 ? 1 : 0);
-    if (lanes > 7 || u.num_bits > 8) return;
-    if (u.f_feature >= 0 &&
-        u.f_table != u.table + std::max(std::uint32_t{1} << u.num_bits, std::uint32_t{kMinTable})) {
-      return;
-    }
+    if (lanes > 6 || u.num_bits > 8) return;
     RowUnit& r = rows[i];
     r.table = u.table;
+    r.f_table = u.f_feature >= 0 ? u.f_table : u.table;
     r.num_bits = static_cast<std::uint8_t>(u.num_bits);
     r.lanes = static_cast<std::uint8_t>((1u << lanes) - 1);
     // Lanes: (feature, term index or -1 for F), ordered by feature.
@@ -399,6 +396,7 @@ void BuildRowUnits(Tables& t) {
       r.bit[lane] = static_cast<std::uint8_t>(term.bit);
     }
     r.present_lo = static_cast<std::uint16_t>(present);
+    r.lo_count = static_cast<std::uint8_t>(std::popcount(r.present_lo));
     r.present_hi = static_cast<std::uint16_t>(present >> 16);
     // The path: the previous unit's first op_keep steps, then this unit's.
     path.resize(u.op_keep);

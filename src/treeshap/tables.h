@@ -98,17 +98,19 @@ struct Unit {
 // expands (vexpandps) by `present_lo` and `present_hi` (bit f set for each of
 // features f and 16 + f among them) put them among 32 feature accumulators.
 struct alignas(64) RowUnit {
-  std::uint32_t table;  // C; F (if any) follows it
+  std::uint32_t table;    // C
+  std::uint32_t f_table;  // F, or C when there is no F
   std::uint16_t present_lo, present_hi;
-  float coef[7];  // per lane; 0 in F's lane
+  float coef[6];  // per lane; 0 in F's lane
   std::uint8_t nodes[8];
   std::uint8_t bit_positions[8];
   std::uint8_t left;
   std::uint8_t set_bits;
   std::uint8_t num_bits;
-  std::uint8_t lanes;   // bit l set for each lane l in use
-  std::uint8_t f_lane;  // bit l set for F's lane; 0 when there is no F
-  std::uint8_t bit[7];  // per lane: the term's mask bit; 32 (none) in F's lane
+  std::uint8_t lanes;     // bit l set for each lane l in use
+  std::uint8_t f_lane;    // bit l set for F's lane; 0 when there is no F
+  std::uint8_t lo_count;  // lanes that go to features 0-15
+  std::uint8_t bit[6];    // per lane: the term's mask bit; 32 (none) in F's lane
 };
 static_assert(sizeof(RowUnit) == 64);
 
@@ -142,8 +144,9 @@ struct Tables {
   // unit's term vector (terms, then F), or 16 if the unit does not have f.
   std::vector<std::uint8_t> slots;
   // For models of at most kRowFeatures features and 64 splits a tree whose units
-  // have at most 7 lanes (terms and F) and 8 steps on their path: one RowUnit per
-  // unit (plus one of zeros, which the last unit's 8-byte read of bit[] touches),
+  // have at most 6 lanes (terms and F; trees of depth up to 6) and 8 steps on their
+  // path: one RowUnit per unit (plus one of zeros, which the last unit's 8-byte
+  // read of bit[] touches),
   // and each split's feature and threshold; empty otherwise.
   std::vector<RowUnit> row_units;
   std::vector<std::int32_t> split_feature;
