@@ -177,7 +177,7 @@ BENCHMARK(BM_CandorSingleRow)
     ->Arg(1)
     ->Arg(2)
     ->ArgName("threads")
-    ->Iterations(5000)
+    ->Iterations(20000)
     ->Unit(benchmark::kMicrosecond)
     ->UseRealTime();
 
