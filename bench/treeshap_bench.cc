@@ -171,6 +171,9 @@ void BM_CandorSingleRow(benchmark::State& state) {
   std::sort(us.begin(), us.end());
   state.counters["p50_us"] = us[us.size() / 2];
   state.counters["p99_us"] = us[us.size() * 99 / 100];
+  auto over = std::count_if(us.begin(), us.end(), [](double v) { return v > 50; });
+  state.counters["over_50us_pct"] =
+      100.0 * static_cast<double>(over) / static_cast<double>(us.size());
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_CandorSingleRow)
