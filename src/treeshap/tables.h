@@ -145,9 +145,8 @@ struct Tables {
   std::vector<std::uint8_t> slots;
   // For models of at most kRowFeatures features and 64 splits a tree whose units
   // have at most 6 lanes (terms and F; trees of depth up to 6) and 8 steps on their
-  // path: one RowUnit per unit (plus one of zeros, which the last unit's 8-byte
-  // read of bit[] touches),
-  // and each split's feature and threshold; empty otherwise.
+  // path: one RowUnit per unit, plus one of zeros (which the last unit's 8-byte read
+  // of bit[] touches), and each split's feature and threshold; empty otherwise.
   std::vector<RowUnit> row_units;
   std::vector<std::int32_t> split_feature;
   std::vector<float> split_hi;
