@@ -362,6 +362,22 @@ void ExplainAvx512(const Tables& t, const float* rows, std::size_t n, std::size_
 
 namespace {
 
+// Single-row kernels: adds a few trees' float sums of features 0-15 (lo) and 16-31
+// (hi) into the row's double sums (dacc, features 0-7, 8-15, 16-23, 24-31).
+inline void AddRowSums(__m512 lo, __m512 hi, __m512d* dacc) {
+  dacc[0] = _mm512_add_pd(dacc[0], _mm512_cvtps_pd(_mm512_castps512_ps256(lo)));
+  dacc[1] = _mm512_add_pd(dacc[1], _mm512_cvtps_pd(_mm512_extractf32x8_ps(lo, 1)));
+  dacc[2] = _mm512_add_pd(dacc[2], _mm512_cvtps_pd(_mm512_castps512_ps256(hi)));
+  dacc[3] = _mm512_add_pd(dacc[3], _mm512_cvtps_pd(_mm512_extractf32x8_ps(hi, 1)));
+}
+
+// Adds the row's double sums to its nf contributions at o.
+inline void StoreRowSums(const __m512d* dacc, std::size_t nf, double* o) {
+  alignas(64) double lanes_d[kRowFeatures];
+  for (std::size_t i = 0; i < 4; ++i) _mm512_store_pd(lanes_d + 8 * i, dacc[i]);
+  for (std::size_t f = 0; f < nf; ++f) o[f] += lanes_d[f];
+}
+
 // The split decisions of tree `tree` for the row whose features are x_lo (0-15) and
 // x_hi (16-31), as bits: bit i set if the row goes left at split i of the tree. The
 // thresholds are compared 16 at a time; categorical splits are then decided one by
@@ -464,15 +480,10 @@ void ExplainRowUnits(const Tables& t, const float* rows, std::size_t n, std::siz
               _mm512_add_ps(acc_hi, _mm512_maskz_expand_ps(hi, _mm512_permutexvar_ps(from_hi, v)));
         }
       }
-      dacc[0] = _mm512_add_pd(dacc[0], _mm512_cvtps_pd(_mm512_castps512_ps256(acc_lo)));
-      dacc[1] = _mm512_add_pd(dacc[1], _mm512_cvtps_pd(_mm512_extractf32x8_ps(acc_lo, 1)));
-      dacc[2] = _mm512_add_pd(dacc[2], _mm512_cvtps_pd(_mm512_castps512_ps256(acc_hi)));
-      dacc[3] = _mm512_add_pd(dacc[3], _mm512_cvtps_pd(_mm512_extractf32x8_ps(acc_hi, 1)));
+      AddRowSums(acc_lo, acc_hi, dacc);
       for (std::size_t tree = block; tree < block_end; ++tree) AddSlowLeaves(t, tree, x, o);
     }
-    alignas(64) double lanes_d[kRowFeatures];
-    for (std::size_t i = 0; i < 4; ++i) _mm512_store_pd(lanes_d + 8 * i, dacc[i]);
-    for (std::size_t f = 0; f < nf; ++f) o[f] += lanes_d[f];
+    StoreRowSums(dacc, nf, o);
   }
 }
 
@@ -524,15 +535,10 @@ void ExplainAvx512Rows(const Tables& t, const float* rows, std::size_t n, std::s
           acc_hi = _mm512_add_ps(acc_hi, _mm512_permutex2var_ps(v, s_hi, _mm512_setzero_ps()));
         }
       }
-      dacc[0] = _mm512_add_pd(dacc[0], _mm512_cvtps_pd(_mm512_castps512_ps256(acc_lo)));
-      dacc[1] = _mm512_add_pd(dacc[1], _mm512_cvtps_pd(_mm512_extractf32x8_ps(acc_lo, 1)));
-      dacc[2] = _mm512_add_pd(dacc[2], _mm512_cvtps_pd(_mm512_castps512_ps256(acc_hi)));
-      dacc[3] = _mm512_add_pd(dacc[3], _mm512_cvtps_pd(_mm512_extractf32x8_ps(acc_hi, 1)));
+      AddRowSums(acc_lo, acc_hi, dacc);
       for (std::size_t tree = block; tree < block_end; ++tree) AddSlowLeaves(t, tree, x, o);
     }
-    alignas(64) double lanes_d[kRowFeatures];
-    for (std::size_t i = 0; i < 4; ++i) _mm512_store_pd(lanes_d + 8 * i, dacc[i]);
-    for (std::size_t f = 0; f < nf; ++f) o[f] += lanes_d[f];
+    StoreRowSums(dacc, nf, o);
   }
 }
 
